@@ -1,0 +1,7 @@
+/** The static list of migrations, in order: a bundler-proof alternative to reading the folder at run time. */
+import type { Migration } from 'kysely';
+import * as organisation from './0001_organisation.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_organisation': organisation,
+};

@@ -1,0 +1,48 @@
+/** buildApp(config): registers every plugin and route; it never listens (server.ts does, tests inject). */
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import { MapCatalog } from './maps/catalog.js';
+import { loadMapsFromDirectory } from './maps/loader.js';
+import databasePlugin from './plugins/database.js';
+import errorsPlugin from './plugins/errors.js';
+import securityPlugin from './plugins/security.js';
+import viewsPlugin from './plugins/views.js';
+import healthRoutes from './routes/health.js';
+import homeRoutes from './routes/home.js';
+import mapRoutes from './routes/maps.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    maps: MapCatalog;
+  }
+}
+
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  // Maps are content: load and validate them before anything else, so a broken file stops start-up.
+  const maps = new MapCatalog(loadMapsFromDirectory(config.mapsDir));
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
+    },
+    genReqId: () => randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('maps', maps);
+
+  await app.register(securityPlugin);
+  await app.register(formbody);
+  await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' });
+  await app.register(errorsPlugin);
+  await app.register(databasePlugin, { databasePath: config.databasePath });
+
+  await app.register(healthRoutes);
+  await app.register(homeRoutes);
+  await app.register(mapRoutes, { prefix: '/maps' });
+  return app;
+}

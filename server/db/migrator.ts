@@ -1,0 +1,14 @@
+/** Runs the static migration list to the latest version and throws if any step fails. */
+import { type Kysely, Migrator } from 'kysely';
+import { migrations } from '../../migrations/index.js';
+
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const failed = results.find((result) => result.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    const name = failed?.migrationName ?? 'unknown migration';
+    throw new Error(`Database migration failed at ${name}`, { cause: error });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

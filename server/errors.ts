@@ -1,0 +1,18 @@
+/** Errors a handler throws on purpose; the error plugin turns them into friendly pages. */
+
+export interface NotFoundOptions {
+  /** Where the 404 page should send the person back to. */
+  backHref?: string;
+  backLabel?: string;
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+  readonly statusCode = 404;
+  constructor(
+    message: string,
+    readonly options: NotFoundOptions = {},
+  ) {
+    super(message);
+  }
+}

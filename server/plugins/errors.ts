@@ -1,0 +1,50 @@
+/** The one error handler and the one not-found handler: friendly HTML pages, JSON under /api, no internals on 5xx. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { NotFoundError, type NotFoundOptions } from '../errors.js';
+
+function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || request.url === '/healthz';
+}
+
+async function sendNotFound(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  message: string,
+  options: NotFoundOptions = {},
+): Promise<FastifyReply> {
+  reply.code(404);
+  if (wantsJson(request)) return reply.send({ error: 'Not Found', message });
+  return reply.view('errors/not-found', {
+    title: 'Not found',
+    message,
+    backHref: options.backHref ?? '/',
+    backLabel: options.backLabel ?? 'Go to the home page',
+  });
+}
+
+export default fp(
+  async (app) => {
+    app.setNotFoundHandler((request, reply) =>
+      sendNotFound(request, reply, `There is no page at ${request.url.split('?')[0] ?? '/'}.`),
+    );
+
+    app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+      if (error instanceof NotFoundError) {
+        return sendNotFound(request, reply, error.message, error.options);
+      }
+      const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+      reply.code(statusCode);
+      if (statusCode >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        const message = `Something went wrong on our side. Please try again; if it keeps happening, quote reference ${request.id}.`;
+        if (wantsJson(request)) return reply.send({ error: 'Internal Server Error', message, requestId: request.id });
+        return reply.view('errors/error', { title: 'Something went wrong', message, statusCode });
+      }
+      request.log.info({ err: error }, 'request rejected');
+      if (wantsJson(request)) return reply.send({ error: error.name, message: error.message });
+      return reply.view('errors/error', { title: 'That did not work', message: error.message, statusCode });
+    });
+  },
+  { name: 'errors', dependencies: ['views'] },
+);

@@ -1,0 +1,5 @@
+/** Functions every template may call as `it.h.*`: links and level names, so views never build URLs by hand. */
+import { levelName } from './maps/catalog.js';
+import { mapPath, outcomePath, roleOutcomePath, rolePath } from './services/map-browser.js';
+
+export const viewHelpers = { mapPath, rolePath, outcomePath, roleOutcomePath, levelName };
