@@ -1,17 +1,24 @@
 /** `npm run db:migrate`: brings the configured database to the latest schema and says what it applied. */
-import { loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrator.js';
 
-const config = loadConfig();
-const { db, close } = openDatabase(config.databasePath);
-try {
-  const applied = await migrateToLatest(db);
-  console.log(
-    applied.length === 0
-      ? `${config.databasePath}: already up to date`
-      : `${config.databasePath}: applied ${applied.join(', ')}`,
-  );
-} finally {
-  await close();
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { db, close } = openDatabase(config.databasePath);
+  try {
+    const applied = await migrateToLatest(db);
+    console.log(
+      applied.length === 0
+        ? `${config.databasePath}: already up to date`
+        : `${config.databasePath}: applied ${applied.join(', ')}`,
+    );
+  } finally {
+    await close();
+  }
 }
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

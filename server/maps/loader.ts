@@ -34,6 +34,12 @@ export function parseMapFile(file: string, contents: string): IcMap {
   return parsed.data;
 }
 
+/** A path as a person would type it: relative to the working directory when inside it. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 /** Loads every *.json file in `directory`, in name order. */
 export function loadMapsFromDirectory(directory: string): IcMap[] {
   let names: string[];
@@ -47,7 +53,7 @@ export function loadMapsFromDirectory(directory: string): IcMap[] {
   }
   const maps = names.map((name) => {
     const file = path.join(directory, name);
-    return parseMapFile(path.relative(process.cwd(), file) || file, fs.readFileSync(file, 'utf8'));
+    return parseMapFile(displayPath(file), fs.readFileSync(file, 'utf8'));
   });
   const seen = new Map<string, string>();
   maps.forEach((map, index) => {

@@ -23,6 +23,7 @@ export default fp(
       // Same-origin only: nothing of ICMap is meant to be embedded or read by other sites.
       crossOriginResourcePolicy: { policy: 'same-origin' },
       referrerPolicy: { policy: 'same-origin' },
+      frameguard: { action: 'deny' },
     });
   },
   { name: 'security-headers' },

@@ -1,0 +1,239 @@
+/**
+ * Shared pieces of the real-browser tests: start ICMap on a free port, launch the system Chromium,
+ * open pages that record every console error, uncaught exception, CSP violation and failed request,
+ * run axe-core against a page, and save screenshots for humans to look at.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ImpactValue, Result, RunOptions } from 'axe-core';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Git-ignored: PDFs and screenshots a human can open after a run. */
+export const resultsDir = path.join(repoRoot, 'test-results');
+export const screenshotsDir = path.join(resultsDir, 'screenshots');
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** One headless Chromium; a test file launches it once and closes it in afterAll. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface RunningApp {
+  app: FastifyInstance;
+  /** e.g. "http://127.0.0.1:43125", no trailing slash. */
+  baseUrl: string;
+}
+
+/** The real app, with the real maps and a throw-away in-memory database, listening on a free port. */
+export async function startApp(): Promise<RunningApp> {
+  const app = await buildApp({
+    ...loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' }, { isTerminal: false }),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') {
+    await app.close();
+    throw new Error(`Expected a TCP address, got ${String(address)}`);
+  }
+  return { app, baseUrl: `http://127.0.0.1:${address.port}` };
+}
+
+export interface OpenPageOptions {
+  viewport?: { width: number; height: number };
+  /** Emulate a phone: the meta viewport is honoured and touch events exist. */
+  isMobile?: boolean;
+  /**
+   * Page paths (e.g. "/maps/txnsi/roles/nobody") whose document is expected to come back with an
+   * error status: a test that visits a 404 page on purpose asserts the status itself.
+   */
+  expectedErrorDocuments?: string[];
+}
+
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Everything that went wrong in the browser so far, one readable line each. */
+  problems: string[];
+}
+
+const cspReporterBinding = '__icmapReportCspViolation';
+
+/**
+ * A fresh browser context (no cookies or cache shared with other tests) and one page in it, watched
+ * for problems. Close `context` when done.
+ */
+export async function openPage(browser: Browser, options: OpenPageOptions = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    isMobile: options.isMobile ?? false,
+    hasTouch: options.isMobile ?? false,
+    locale: 'en-GB',
+    reducedMotion: 'reduce',
+  });
+  // Fail fast inside a test rather than at the test's own timeout.
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  const problems: string[] = [];
+
+  // Chromium also logs CSP violations to the console, but the DOM event says precisely what was
+  // blocked. Init scripts and bindings run outside the page's CSP, so they add no violation of their own.
+  await context.exposeBinding(cspReporterBinding, (_source, report: unknown) => {
+    problems.push(`CSP violation: ${String(report)}`);
+  });
+  await context.addInitScript(`
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.${cspReporterBinding}(
+        event.effectiveDirective + ' blocked ' + (event.blockedURI || '(inline)') +
+        ' in ' + event.documentURI + (event.lineNumber ? ':' + event.lineNumber : '') +
+        (event.sample ? ' (' + event.sample + ')' : ''),
+      );
+    });
+  `);
+
+  const page = await context.newPage();
+  const expectedErrorDocuments = new Set(options.expectedErrorDocuments ?? []);
+
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // Chromium's "Failed to load resource" line duplicates the response check below, which knows
+    // which request it was and whether the error was expected.
+    if (message.text().startsWith('Failed to load resource:')) return;
+    const { url, lineNumber } = message.location();
+    problems.push(`console error: ${message.text()}${url ? ` (at ${url}:${lineNumber})` : ''}`);
+  });
+  page.on('pageerror', (error) => {
+    problems.push(`uncaught exception: ${error.name}: ${error.message}`);
+  });
+  page.on('requestfailed', (request) => {
+    problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText ?? 'unknown error'})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() < 400) return;
+    const request = response.request();
+    const isExpected =
+      request.isNavigationRequest() && expectedErrorDocuments.has(new URL(response.url()).pathname);
+    if (!isExpected) {
+      problems.push(`HTTP ${response.status()} for ${request.method()} ${response.url()} (${request.resourceType()})`);
+    }
+  });
+
+  return { context, page, problems };
+}
+
+/** Fails with every recorded problem listed, one a line. */
+export function expectNoPageProblems(problems: readonly string[]): void {
+  expect(
+    problems.length,
+    `The browser reported problems:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
+  ).toBe(0);
+}
+
+/** Navigates and fails unless the document comes back with `status` (200 by default). */
+export async function visit(page: Page, url: string, status = 200): Promise<void> {
+  const response = await page.goto(url, { waitUntil: 'load' });
+  expect(response?.status(), `HTTP status of ${url}`).toBe(status);
+}
+
+let axeSource: string | undefined;
+function readAxeSource(): string {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return axeSource;
+}
+
+const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const failingImpacts: readonly ImpactValue[] = ['serious', 'critical'];
+
+/** What comes back from the page: only the plain data a failure message needs. */
+interface Violation {
+  id: string;
+  impact: ImpactValue | undefined;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string; html: string; summary: string }[];
+}
+
+function formatViolations(violations: readonly Violation[]): string {
+  return violations
+    .map((violation) => {
+      const nodes = violation.nodes
+        .map((node) => `      ${node.target}\n        ${node.html}\n        ${node.summary.replace(/\n/g, '\n        ')}`)
+        .join('\n');
+      return `  [${violation.impact ?? 'unknown'}] ${violation.id}: ${violation.help}\n    ${violation.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA, WCAG 2.2 AA) on the page as it is now and fails on any
+ * serious or critical violation, naming the rule, its help text and the offending elements.
+ * Moderate and minor findings are printed as warnings.
+ *
+ * axe is injected with `page.evaluate`, which the page's CSP does not govern, so the page keeps
+ * its strict CSP for the whole journey.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, label = page.url()): Promise<void> {
+  const hasAxe = await page.evaluate('typeof window.axe === "object"');
+  if (hasAxe !== true) await page.evaluate(readAxeSource());
+  const runOptions: RunOptions = { runOnly: { type: 'tag', values: axeTags }, resultTypes: ['violations'] };
+  const violations = await page.evaluate(async (options): Promise<Violation[]> => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: RunOptions) => Promise<{ violations: Result[] }> } }).axe;
+    const results = await axe.run(document, options);
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      helpUrl: violation.helpUrl,
+      nodes: violation.nodes.map((node) => ({
+        // A selector per frame; a selector inside a shadow root is a list of its hosts' selectors.
+        target: node.target.map((part) => (Array.isArray(part) ? part.join(' >>> ') : part)).join(' | '),
+        html: node.html,
+        summary: node.failureSummary ?? '',
+      })),
+    }));
+  }, runOptions);
+
+  const failing = violations.filter((violation) => failingImpacts.includes(violation.impact ?? null));
+  const others = violations.filter((violation) => !failingImpacts.includes(violation.impact ?? null));
+  if (others.length > 0) {
+    console.warn(`axe: moderate or minor findings on ${label}:\n${formatViolations(others)}`);
+  }
+  expect(
+    failing.length,
+    `axe found ${failing.length} serious or critical accessibility violation(s) on ${label}:\n${formatViolations(failing)}\n`,
+  ).toBe(0);
+}
+
+/** A full-page PNG in test-results/screenshots/<name>.png, for a human to look at; never asserted. */
+export async function saveScreenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage });
+}
+
+/** Number of pages and each page's MediaBox, read from the PDF's (uncompressed) object dictionaries. */
+export function inspectPdf(bytes: Buffer): { header: string; pageCount: number; mediaBoxes: number[][] } {
+  const text = bytes.toString('latin1');
+  const pageCount = text.match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+  const mediaBoxes = [...text.matchAll(/\/MediaBox\s*\[([^\]]*)\]/g)].map((match) =>
+    (match[1] ?? '').trim().split(/\s+/).map(Number),
+  );
+  return { header: text.slice(0, 5), pageCount, mediaBoxes };
+}

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../server/config.js';
+
+const cwd = '/srv/icmap';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig({}, { cwd, isTerminal: false });
+    expect(config).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      databasePath: path.join(cwd, 'data/icmap.sqlite'),
+      mapsDir: path.join(cwd, 'data/maps'),
+      logLevel: 'info',
+      prettyLogs: false,
+    });
+  });
+
+  it('reads every variable, resolving paths against the working directory', () => {
+    const config = loadConfig(
+      { PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: 'var/db.sqlite', MAPS_DIR: '/maps', LOG_LEVEL: 'debug' },
+      { cwd, isTerminal: true },
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databasePath: '/srv/icmap/var/db.sqlite',
+      mapsDir: '/maps',
+      logLevel: 'debug',
+      prettyLogs: true,
+    });
+  });
+
+  it('keeps ":memory:" as an in-memory database rather than a file path', () => {
+    expect(loadConfig({ DATABASE_PATH: ':memory:' }, { cwd }).databasePath).toBe(':memory:');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '' }, { cwd }).port).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT="eighty": must be a whole number between 0 and 65535'],
+    [{ PORT: '70000' }, 'PORT="70000": must be a whole number between 0 and 65535'],
+    [{ PORT: '3000.5' }, 'PORT="3000.5": must be a whole number between 0 and 65535'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ HOST: '   ' }, 'HOST="   ": must not be empty'],
+  ])('rejects %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env, { cwd })).toThrow(ConfigError);
+    expect(() => loadConfig(env, { cwd })).toThrow(message);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }, { cwd })).toThrow(/PORT="x".*\n.*LOG_LEVEL="y"/);
+  });
+});

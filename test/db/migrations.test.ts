@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations/index.js';
+import { openDatabase, type DatabaseHandle } from '../../server/db/connection.js';
+import { migrateToLatest } from '../../server/db/migrator.js';
+
+let handle: DatabaseHandle | undefined;
+afterEach(async () => {
+  await handle?.close();
+  handle = undefined;
+});
+
+describe('migrations', () => {
+  it('run every migration on an empty database, then nothing on a second run', async () => {
+    handle = openDatabase(':memory:');
+    const first = await migrateToLatest(handle.db);
+    expect(first).toEqual(Object.keys(migrations));
+    expect(await migrateToLatest(handle.db)).toEqual([]);
+  });
+
+  it('leave a schema whose foreign keys are enforced and consistent', async () => {
+    handle = openDatabase(':memory:');
+    await migrateToLatest(handle.db);
+    const { rows: violations } = await sql`pragma foreign_key_check`.execute(handle.db);
+    expect(violations).toEqual([]);
+    await expect(
+      handle.db.insertInto('sites').values({ district_id: 999, name: 'Orphan school', archived_at: null }).execute(),
+    ).rejects.toThrow(/FOREIGN KEY constraint failed/);
+  });
+
+  it('keep a group at one place only: a district or a site, never both', async () => {
+    handle = openDatabase(':memory:');
+    await migrateToLatest(handle.db);
+    const district = await handle.db.insertInto('districts').values({ name: 'North', archived_at: null }).returning('id').executeTakeFirstOrThrow();
+    const site = await handle.db
+      .insertInto('sites')
+      .values({ district_id: district.id, name: 'Elm Middle', archived_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await expect(
+      handle.db
+        .insertInto('groups')
+        .values({ name: 'Both', role_key: 'improvement-team', district_id: district.id, site_id: site.id, archived_at: null })
+        .execute(),
+    ).rejects.toThrow(/CHECK constraint failed/);
+  });
+});
+
+describe('openDatabase on a file', () => {
+  it('uses WAL, full synchronous commits, foreign keys and a busy timeout', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'icmap-db-'));
+    handle = openDatabase(path.join(directory, 'nested', 'icmap.sqlite'));
+    const pragma = async (name: string): Promise<unknown> => {
+      const { rows } = await sql.raw(`pragma ${name}`).execute(handle!.db);
+      return Object.values(rows[0] as Record<string, unknown>)[0];
+    };
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('synchronous')).toBe(2);
+    expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('busy_timeout')).toBe(5000);
+  });
+});

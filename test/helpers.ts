@@ -1,0 +1,17 @@
+/** Shared test set-up: an app on a fresh in-memory database, built exactly as production builds it. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../server/app.js';
+import { loadConfig, type Config } from '../server/config.js';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' }, { isTerminal: false }),
+    ...overrides,
+  };
+}
+
+export async function buildTestApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+  const app = await buildApp(testConfig(overrides));
+  await app.ready();
+  return app;
+}
