@@ -1,10 +1,18 @@
-/** The network's structure: districts > sites > groups (people assessing against one role's map) > members. */
+/** The network's structure: network > districts > sites > groups (people assessing against one role's map) > members. */
 import { type Kysely, sql } from 'kysely';
 
 // Migrations are frozen in time: they take Kysely<any> and never import application code.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+  // One installation is one network: a single row, created by the first-run setup.
+  await db.schema
+    .createTable('network')
+    .addColumn('id', 'integer', (col) => col.primaryKey().check(sql`id = 1`))
+    .addColumn('name', 'text', (col) => col.notNull())
+    .addColumn('created_at', 'text', (col) => col.notNull().defaultTo(now))
+    .execute();
 
   await db.schema
     .createTable('districts')
@@ -30,6 +38,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('email', 'text', (col) => col.notNull().unique().modifyEnd(sql`collate nocase`))
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('is_network_admin', 'integer', (col) => col.notNull().defaultTo(0))
+    // "scrypt$N$r$p$salt$hash"; null until the person accepts an invitation.
+    .addColumn('password_hash', 'text')
     .addColumn('created_at', 'text', (col) => col.notNull().defaultTo(now))
     .addColumn('archived_at', 'text')
     .execute();
@@ -63,7 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['group_members', 'groups', 'people', 'sites', 'districts']) {
+  for (const table of ['group_members', 'groups', 'people', 'sites', 'districts', 'network']) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -1,7 +1,9 @@
 /** The static list of migrations, in order: a bundler-proof alternative to reading the folder at run time. */
 import type { Migration } from 'kysely';
 import * as organisation from './0001_organisation.js';
+import * as access from './0002_access.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_organisation': organisation,
+  '0002_access': access,
 };

@@ -1,6 +1,12 @@
 /** Kysely table types: the only place the database's shape is spelled out for the application. */
 import type { Generated, Selectable } from 'kysely';
 
+interface NetworkTable {
+  id: number;
+  name: string;
+  created_at: Generated<string>;
+}
+
 interface DistrictsTable {
   id: Generated<number>;
   name: string;
@@ -21,6 +27,7 @@ interface PeopleTable {
   email: string;
   name: string;
   is_network_admin: Generated<number>;
+  password_hash: string | null;
   created_at: Generated<string>;
   archived_at: string | null;
 }
@@ -43,7 +50,70 @@ interface GroupMembersTable {
   created_at: Generated<string>;
 }
 
+interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+interface SessionsTable {
+  id_hash: string;
+  person_id: number | null;
+  data: string;
+  expires_at: string;
+  created_at: Generated<string>;
+}
+
+export type AccessLinkPurpose = 'setup' | 'invitation' | 'reset';
+
+interface AccessLinksTable {
+  id: Generated<number>;
+  token_hash: string;
+  purpose: AccessLinkPurpose;
+  person_id: number | null;
+  created_by: number | null;
+  created_at: Generated<string>;
+  expires_at: string;
+  used_at: string | null;
+}
+
+interface SignInFailuresTable {
+  id: Generated<number>;
+  email: string;
+  at: string;
+}
+
+interface RosterImportsTable {
+  id: Generated<number>;
+  uploaded_by: number;
+  file_name: string;
+  contents: string;
+  created_at: Generated<string>;
+  applied_at: string | null;
+}
+
+interface RosterImportPeopleTable {
+  import_id: number;
+  person_id: number;
+}
+
+interface AuditEventsTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  action: string;
+  subject: string;
+  detail: string | null;
+  at: Generated<string>;
+}
+
 export interface Database {
+  network: NetworkTable;
+  settings: SettingsTable;
+  sessions: SessionsTable;
+  access_links: AccessLinksTable;
+  sign_in_failures: SignInFailuresTable;
+  roster_imports: RosterImportsTable;
+  roster_import_people: RosterImportPeopleTable;
+  audit_events: AuditEventsTable;
   districts: DistrictsTable;
   sites: SitesTable;
   people: PeopleTable;
@@ -51,6 +121,10 @@ export interface Database {
   group_members: GroupMembersTable;
 }
 
+export type Network = Selectable<NetworkTable>;
+export type AccessLink = Selectable<AccessLinksTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;
+export type RosterImport = Selectable<RosterImportsTable>;
 export type District = Selectable<DistrictsTable>;
 export type Site = Selectable<SitesTable>;
 export type Person = Selectable<PeopleTable>;
