@@ -6,17 +6,23 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config.js';
 import { MapCatalog } from './maps/catalog.js';
 import { loadMapsFromDirectory } from './maps/loader.js';
+import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
 import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
+import auditRoutes from './routes/audit.js';
+import authRoutes from './routes/auth.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
 import mapRoutes from './routes/maps.js';
+import networkRoutes from './routes/network.js';
+import peopleRoutes from './routes/people.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     maps: MapCatalog;
+    config: Config;
   }
 }
 
@@ -30,19 +36,26 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       ...(config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
     },
     genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('maps', maps);
+  app.decorate('config', config);
 
   await app.register(securityPlugin);
   await app.register(formbody);
   await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { databasePath: config.databasePath });
+  await app.register(authPlugin);
 
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(mapRoutes, { prefix: '/maps' });
+  await app.register(authRoutes);
+  await app.register(networkRoutes);
+  await app.register(peopleRoutes);
+  await app.register(auditRoutes);
   return app;
 }

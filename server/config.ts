@@ -1,6 +1,7 @@
 /** Runtime configuration: read from the environment once, validated with zod, with messages that name the bad variable. */
 import path from 'node:path';
 import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './services/passwords.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,21 @@ const environmentSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('data/icmap.sqlite'),
   MAPS_DIR: z.string().trim().min(1, 'must not be empty').default('data/maps'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://icmap.example.org' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
+  ICMAP_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
+  ICMAP_ADMIN_PASSWORD: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
+    .optional(),
+  ICMAP_NETWORK_NAME: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
 });
 
 export interface Config {
@@ -26,6 +42,12 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   /** Pretty, human-readable logs (a terminal) instead of JSON lines. */
   prettyLogs: boolean;
+  /** Where people reach ICMap, for the links it hands out; when unset, taken from each request. */
+  publicUrl: string | undefined;
+  /** Behind a reverse proxy that terminates HTTPS: trust X-Forwarded-* and mark cookies Secure over HTTPS. */
+  trustProxy: boolean;
+  /** Creates the first network admin at start-up, for unattended installs (both or neither). */
+  initialAdmin: { email: string; password: string; networkName: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -48,11 +70,17 @@ export function loadConfig(
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);
-      return `  ${key}=${JSON.stringify(present[key])}: ${issue.message}`;
+      const shown = key === 'ICMAP_ADMIN_PASSWORD' ? '(hidden)' : JSON.stringify(present[key]);
+      return `  ${key}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const values = parsed.data;
+  if ((values.ICMAP_ADMIN_EMAIL === undefined) !== (values.ICMAP_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  ICMAP_ADMIN_EMAIL and ICMAP_ADMIN_PASSWORD go together: set both to create the first admin, or neither',
+    );
+  }
   return {
     port: values.PORT,
     host: values.HOST,
@@ -61,5 +89,11 @@ export function loadConfig(
     mapsDir: path.resolve(cwd, values.MAPS_DIR),
     logLevel: values.LOG_LEVEL,
     prettyLogs: options.isTerminal ?? process.stdout.isTTY,
+    publicUrl: values.PUBLIC_URL,
+    trustProxy: values.TRUST_PROXY,
+    initialAdmin:
+      values.ICMAP_ADMIN_EMAIL !== undefined && values.ICMAP_ADMIN_PASSWORD !== undefined
+        ? { email: values.ICMAP_ADMIN_EMAIL, password: values.ICMAP_ADMIN_PASSWORD, networkName: values.ICMAP_NETWORK_NAME }
+        : undefined,
   };
 }

@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { MapLoadError } from './maps/loader.js';
+import { prepareFirstRun } from './services/first-run.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,7 +17,19 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`ICMap is ready at http://${config.host}:${config.port}/`);
+  const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  app.log.info(`ICMap is ready at ${base}/`);
+
+  const firstRun = await prepareFirstRun(app.db, config.initialAdmin);
+  if (firstRun.state === 'setup-needed') {
+    // Printed, not only logged: the person running `npm start` needs this link to create the first admin.
+    console.log(
+      `\nICMap has no network administrator yet. Open this one-time link to set up your network\n` +
+        `(it works once, until ${firstRun.expiresAt}; restarting prints a new one):\n\n  ${base}/setup/${firstRun.token}\n`,
+    );
+  } else if (firstRun.state === 'admin-created') {
+    app.log.info({ email: firstRun.email }, 'created the first network administrator from ICMAP_ADMIN_EMAIL');
+  }
 }
 
 main().catch((error: unknown) => {

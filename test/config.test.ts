@@ -14,7 +14,38 @@ describe('loadConfig', () => {
       mapsDir: path.join(cwd, 'data/maps'),
       logLevel: 'info',
       prettyLogs: false,
+      publicUrl: undefined,
+      trustProxy: false,
+      initialAdmin: undefined,
     });
+  });
+
+  it('reads the unattended-install admin and the proxy settings', () => {
+    const config = loadConfig(
+      {
+        ICMAP_ADMIN_EMAIL: 'hub@example.org',
+        ICMAP_ADMIN_PASSWORD: 'a long passphrase',
+        ICMAP_NETWORK_NAME: 'North Texas Network',
+        TRUST_PROXY: 'true',
+        PUBLIC_URL: 'https://icmap.example.org/',
+      },
+      { cwd },
+    );
+    expect(config.initialAdmin).toEqual({ email: 'hub@example.org', password: 'a long passphrase', networkName: 'North Texas Network' });
+    expect(config.trustProxy).toBe(true);
+    expect(config.publicUrl).toBe('https://icmap.example.org');
+  });
+
+  it('wants both admin variables or neither', () => {
+    expect(() => loadConfig({ ICMAP_ADMIN_EMAIL: 'hub@example.org' }, { cwd })).toThrow(
+      'ICMAP_ADMIN_EMAIL and ICMAP_ADMIN_PASSWORD go together',
+    );
+  });
+
+  it('never prints the admin password in an error', () => {
+    expect(() => loadConfig({ ICMAP_ADMIN_EMAIL: 'hub@example.org', ICMAP_ADMIN_PASSWORD: 'short' }, { cwd })).toThrow(
+      'ICMAP_ADMIN_PASSWORD=(hidden): must be at least 10 characters',
+    );
   });
 
   it('reads every variable, resolving paths against the working directory', () => {
@@ -46,6 +77,9 @@ describe('loadConfig', () => {
     [{ PORT: '3000.5' }, 'PORT="3000.5": must be a whole number between 0 and 65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ HOST: '   ' }, 'HOST="   ": must not be empty'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes": must be true or false'],
+    [{ PUBLIC_URL: 'icmap.example.org' }, 'PUBLIC_URL="icmap.example.org": must be an http(s) URL'],
+    [{ ICMAP_ADMIN_EMAIL: 'not-an-email', ICMAP_ADMIN_PASSWORD: 'long enough pass' }, 'ICMAP_ADMIN_EMAIL="not-an-email": must be an email address'],
   ])('rejects %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env, { cwd })).toThrow(ConfigError);
     expect(() => loadConfig(env, { cwd })).toThrow(message);

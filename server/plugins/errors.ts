@@ -2,6 +2,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFoundError, type NotFoundOptions } from '../errors.js';
+import { SignInRequiredError } from './auth.js';
+
+/** Plain words for errors that plugins raise with terse messages. */
+const friendlyMessages: Record<string, string> = {
+  FST_CSRF_INVALID_TOKEN: 'This form has expired or did not come from ICMap. Go back, reload the page and try again. Nothing was changed.',
+  FST_CSRF_MISSING_SECRET: 'This form has expired. Go back, reload the page and try again. Nothing was changed.',
+  FST_REQ_FILE_TOO_LARGE: 'The file is larger than 5 MB. Split the roster into smaller files. Nothing was changed.',
+  FST_PARTS_LIMIT: 'The form sent too many parts. Nothing was changed.',
+  FST_FILES_LIMIT: 'Send one file at a time. Nothing was changed.',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'The form was not sent as a file upload. Nothing was changed.',
+};
 
 function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz';
@@ -29,9 +40,18 @@ export default fp(
       sendNotFound(request, reply, `There is no page at ${request.url.split('?')[0] ?? '/'}.`),
     );
 
-    app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (error instanceof NotFoundError) {
         return sendNotFound(request, reply, error.message, error.options);
+      }
+      if (error instanceof SignInRequiredError && !wantsJson(request)) {
+        const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+        return reply.redirect(`/sign-in${next}`, 303);
+      }
+      const friendly = error.code === undefined ? undefined : friendlyMessages[error.code];
+      if (friendly !== undefined) error.message = friendly;
+      if (error.statusCode === 429) {
+        error.message = 'Too many attempts from your connection. Wait a minute and try again. Nothing was changed.';
       }
       const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
       reply.code(statusCode);

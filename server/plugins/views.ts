@@ -6,6 +6,19 @@ import fp from 'fastify-plugin';
 import { staticDir, viewsDir } from '../paths.js';
 import { viewHelpers } from '../view-helpers.js';
 
+/** Data every page's layout may use: set per request by the auth plugin. */
+export interface PageLocals {
+  viewer?: unknown;
+  csrfToken?: string;
+  flash?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    locals: PageLocals | undefined;
+  }
+}
+
 export default fp<{ production: boolean }>(
   async (app, options) => {
     const eta = new Eta({ views: viewsDir, cache: options.production, autoEscape: true });

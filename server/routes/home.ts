@@ -1,9 +1,30 @@
-/** GET /: what ICMap is, the maps available and their roles. */
+/** GET /: for visitors, what ICMap is and its maps; for a signed-in person, their own page. */
 import type { FastifyPluginAsync } from 'fastify';
+import { hasOverview } from '../access/scope.js';
+import { findNetwork } from '../repositories/network.js';
+import { groupsOfPerson } from '../repositories/organisation.js';
+import { rolePath } from '../services/map-browser.js';
 
 const homeRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/', async (_request, reply) => {
-    return reply.view('pages/home', { title: 'ICMap', maps: app.maps.list() });
+  app.get('/', async (request, reply) => {
+    const viewer = request.viewer;
+    if (viewer === null) {
+      return reply.view('pages/home', { title: 'ICMap', nav: 'home', maps: app.maps.list() });
+    }
+    const map = app.maps.list()[0];
+    const [network, groups] = await Promise.all([findNetwork(app.db), groupsOfPerson(app.db, viewer.id)]);
+    return reply.view('pages/dashboard', {
+      title: 'Your page',
+      nav: 'home',
+      network,
+      groups: groups
+        .filter((group) => group.archived_at === null)
+        .map((group) => {
+          const role = map?.roles.find((candidate) => candidate.key === group.role_key);
+          return { ...group, roleName: role?.name ?? group.role_key, mapHref: map !== undefined && role !== undefined ? rolePath(map, role) : undefined };
+        }),
+      hasOverview: hasOverview(viewer.scope),
+    });
   });
 };
 

@@ -1,0 +1,147 @@
+/**
+ * Who is asking: cookies, server-side sessions, CSRF protection on every state-changing request,
+ * the sign-in rate limit, and `request.viewer` (the signed-in person and their access scope).
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySession from '@fastify/session';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { loadAccessScope } from '../access/load-scope.js';
+import type { AccessScope } from '../access/scope.js';
+import { findPerson } from '../repositories/people.js';
+import { deleteExpiredSessions } from '../repositories/sessions.js';
+import { settingOrInsert } from '../repositories/settings.js';
+import { newToken } from '../services/tokens.js';
+import { DatabaseSessionStore } from './session-store.js';
+
+declare module 'fastify' {
+  interface Session {
+    personId?: number;
+    /** A one-line confirmation shown on the next page (post/redirect/get). */
+    flash?: string;
+  }
+  interface FastifyRequest {
+    viewer: Viewer | null;
+  }
+}
+
+export interface Viewer {
+  id: number;
+  name: string;
+  email: string;
+  isNetworkAdmin: boolean;
+  scope: AccessScope;
+}
+
+export const SESSION_COOKIE = 'icmap_session';
+/** A rolling session: a working day without activity signs a person out. */
+const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+const SESSION_TOUCH_MS = 10 * 60 * 1000;
+
+/** Thrown by handlers that need a signed-in person; the error plugin sends them to the sign-in page. */
+export class SignInRequiredError extends Error {
+  override name = 'SignInRequiredError';
+  readonly statusCode = 401;
+  constructor() {
+    super('Please sign in to see this page.');
+  }
+}
+
+export function requireViewer(request: FastifyRequest): Viewer {
+  if (request.viewer === null) throw new SignInRequiredError();
+  return request.viewer;
+}
+
+/** Signs a person in on this request: a fresh session id (no fixation), bound to the person. */
+export async function startSession(request: FastifyRequest, personId: number): Promise<void> {
+  await request.session.regenerate();
+  request.session.personId = personId;
+}
+
+export function setFlash(request: FastifyRequest, message: string): void {
+  request.session.flash = message;
+}
+
+export async function endSession(request: FastifyRequest): Promise<void> {
+  await request.session.destroy();
+}
+
+function csrfTokenFromBody(request: FastifyRequest): string | undefined {
+  const body = request.body as Record<string, unknown> | undefined;
+  const field = body?._csrf;
+  if (typeof field === 'string') return field;
+  // Multipart forms carry fields as { value } objects.
+  if (typeof field === 'object' && field !== null && 'value' in field && typeof field.value === 'string') return field.value;
+  const header = request.headers['x-csrf-token'];
+  return typeof header === 'string' ? header : undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export default fp(
+  async (app) => {
+    const secret = await settingOrInsert(app.db, 'session_secret', newToken());
+    await app.register(fastifyCookie);
+    await app.register(fastifySession, {
+      secret,
+      cookieName: SESSION_COOKIE,
+      store: new DatabaseSessionStore(app.db, SESSION_LIFETIME_MS, SESSION_TOUCH_MS),
+      saveUninitialized: false,
+      rolling: true,
+      // 'auto' marks the cookie Secure whenever the request came over HTTPS (directly or, with
+      // TRUST_PROXY, through the proxy), and keeps it usable over plain HTTP on a laptop install.
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: SESSION_LIFETIME_MS },
+    });
+    await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session', getToken: csrfTokenFromBody });
+    await app.register(fastifyRateLimit, { global: false });
+
+    await deleteExpiredSessions(app.db);
+    const sweep = setInterval(() => {
+      deleteExpiredSessions(app.db).catch((error: unknown) => {
+        app.log.warn({ err: error }, 'could not delete expired sessions');
+      });
+    }, 60 * 60 * 1000);
+    sweep.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(sweep);
+    });
+
+    app.decorateRequest('viewer', null);
+    app.addHook('onRequest', async (request) => {
+      const personId = request.session.personId;
+      if (personId === undefined) return;
+      const person = await findPerson(app.db, personId);
+      if (person?.archived_at !== null) {
+        await request.session.destroy();
+        return;
+      }
+      request.viewer = {
+        id: person.id,
+        name: person.name,
+        email: person.email,
+        isNetworkAdmin: person.is_network_admin === 1,
+        scope: await loadAccessScope(app.db, person),
+      };
+    });
+
+    app.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      if (SAFE_METHODS.has(request.method)) {
+        done();
+        return;
+      }
+      app.csrfProtection(request, reply, done);
+    });
+
+    // Every signed-in page carries the sign-out form, so it needs a token.
+    app.addHook('preHandler', async (request, reply) => {
+      const safe = SAFE_METHODS.has(request.method);
+      const csrfToken = request.viewer !== null && safe ? reply.generateCsrf() : undefined;
+      const flash = safe ? request.session.flash : undefined;
+      if (flash !== undefined) request.session.flash = undefined;
+      reply.locals = { ...reply.locals, viewer: request.viewer, csrfToken, flash };
+    });
+  },
+  { name: 'auth', dependencies: ['database'] },
+);

@@ -1,0 +1,65 @@
+/** The policy's view rules as SQL conditions, so list queries load only what a person may see. */
+import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+import type { AccessScope } from '../access/scope.js';
+import type { Database } from '../db/schema.js';
+
+const nothing = sql<SqlBool>`0`;
+const everything = sql<SqlBool>`1`;
+
+export function districtVisible(
+  eb: ExpressionBuilder<Database, 'districts'>,
+  scope: AccessScope,
+): Expression<SqlBool> {
+  if (scope.seesWholeNetwork) return everything;
+  return scope.ledDistrictIds.length === 0 ? nothing : eb('districts.id', 'in', scope.ledDistrictIds);
+}
+
+export function siteVisible(eb: ExpressionBuilder<Database, 'sites'>, scope: AccessScope): Expression<SqlBool> {
+  if (scope.seesWholeNetwork) return everything;
+  const conditions: Expression<SqlBool>[] = [];
+  if (scope.ledDistrictIds.length > 0) conditions.push(eb('sites.district_id', 'in', scope.ledDistrictIds));
+  if (scope.ledSiteIds.length > 0) conditions.push(eb('sites.id', 'in', scope.ledSiteIds));
+  return conditions.length === 0 ? nothing : eb.or(conditions);
+}
+
+/** A group is visible to its members and to the leaders of the place it sits at. */
+export function groupVisible(eb: ExpressionBuilder<Database, 'groups'>, scope: AccessScope): Expression<SqlBool> {
+  if (scope.seesWholeNetwork) return everything;
+  const conditions: Expression<SqlBool>[] = [];
+  if (scope.groupIds.length > 0) conditions.push(eb('groups.id', 'in', scope.groupIds));
+  if (scope.ledSiteIds.length > 0) conditions.push(eb('groups.site_id', 'in', scope.ledSiteIds));
+  if (scope.ledDistrictIds.length > 0) {
+    conditions.push(eb('groups.district_id', 'in', scope.ledDistrictIds));
+    conditions.push(
+      eb('groups.site_id', 'in', eb.selectFrom('sites').select('sites.id').where('sites.district_id', 'in', scope.ledDistrictIds)),
+    );
+  }
+  return conditions.length === 0 ? nothing : eb.or(conditions);
+}
+
+/** A person is visible to themselves and to the leaders of any place where they belong to a group. */
+export function personVisible(eb: ExpressionBuilder<Database, 'people'>, scope: AccessScope): Expression<SqlBool> {
+  if (scope.seesWholeNetwork) return everything;
+  const ledGroupIds = eb
+    .selectFrom('groups')
+    .select('groups.id')
+    .where((groups) => {
+      const conditions: Expression<SqlBool>[] = [];
+      if (scope.ledSiteIds.length > 0) conditions.push(groups('groups.site_id', 'in', scope.ledSiteIds));
+      if (scope.ledDistrictIds.length > 0) {
+        conditions.push(groups('groups.district_id', 'in', scope.ledDistrictIds));
+        conditions.push(
+          groups(
+            'groups.site_id',
+            'in',
+            groups.selectFrom('sites').select('sites.id').where('sites.district_id', 'in', scope.ledDistrictIds),
+          ),
+        );
+      }
+      return conditions.length === 0 ? nothing : groups.or(conditions);
+    });
+  return eb.or([
+    eb('people.id', '=', scope.personId),
+    eb('people.id', 'in', eb.selectFrom('group_members').select('group_members.person_id').where('group_members.group_id', 'in', ledGroupIds)),
+  ]);
+}

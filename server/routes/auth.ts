@@ -1,0 +1,134 @@
+/** Sign-in, sign-out, first-run setup and one-time access links (invitations, password resets). */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { endSession, startSession } from '../plugins/auth.js';
+import { acceptAccessLink, inspectAccessLink, type LinkState } from '../services/access-links.js';
+import { completeSetup, needsSetup } from '../services/first-run.js';
+import { ACCOUNT_THROTTLE, signIn } from '../services/sign-in.js';
+import { emailField, nameField, newPasswordFields } from './fields.js';
+import { parseForm } from './forms.js';
+
+const tokenParams = z.object({ token: z.string().min(1).max(200) });
+
+/** Only same-site paths: "/groups/3" yes, "//evil.example" or "https://…" no. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+const signInForm = z.object({
+  email: z.string().trim().max(254).default(''),
+  password: z.string().max(1000).default(''),
+  next: z.string().max(2000).optional(),
+});
+
+const setupForm = z
+  .object({
+    network_name: nameField('the name of your network'),
+    name: nameField('your name'),
+    email: emailField,
+  })
+  .and(newPasswordFields);
+
+const linkMessages: Record<Exclude<LinkState['state'], 'usable'>, string> = {
+  used: 'This link has already been used. Each link works once: ask your network administrator or leader for a new one.',
+  expired: 'This link has expired. Links work for 14 days: ask your network administrator or leader for a new one.',
+  unknown: 'This link is not valid. Check that you copied all of it, or ask for a new one.',
+};
+
+function renderLinkProblem(reply: FastifyReply, state: Exclude<LinkState['state'], 'usable'>): FastifyReply {
+  return reply.code(state === 'unknown' ? 404 : 410).view('pages/auth/link-problem', { title: 'This link cannot be used', message: linkMessages[state] });
+}
+
+const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const renderSignIn = (request: FastifyRequest, reply: FastifyReply, data: { error?: string; email?: string; next?: string }) =>
+    reply.view('pages/auth/sign-in', { title: 'Sign in', csrfToken: reply.generateCsrf(), next: safeNext(data.next ?? (request.query as { next?: string }).next), ...data });
+
+  app.get('/sign-in', async (request, reply) => {
+    if (request.viewer !== null) return reply.redirect(safeNext((request.query as { next?: unknown }).next), 303);
+    return renderSignIn(request, reply, {});
+  });
+
+  app.post(
+    '/sign-in',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const form = signInForm.parse(request.body ?? {});
+      const result = await signIn(app.db, form.email, form.password);
+      if (!result.ok) {
+        const error =
+          result.reason === 'throttled'
+            ? `Too many failed attempts for this account. Wait ${ACCOUNT_THROTTLE.windowMs / 60000} minutes and try again, or ask for a password reset link.`
+            : 'That email and password do not match an account. Check both and try again.';
+        reply.code(result.reason === 'throttled' ? 429 : 401);
+        return renderSignIn(request, reply, { error, email: form.email, ...(form.next === undefined ? {} : { next: form.next }) });
+      }
+      await startSession(request, result.person.id);
+      return reply.redirect(safeNext(form.next), 303);
+    },
+  );
+
+  app.post('/sign-out', async (request, reply) => {
+    await endSession(request);
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/setup/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    if (!(await needsSetup(app.db))) return reply.view('pages/auth/setup-done', { title: 'ICMap is set up' });
+    const link = await inspectAccessLink(app.db, request.params.token);
+    if (link.state !== 'usable' || link.link.purpose !== 'setup') return renderLinkProblem(reply, link.state === 'usable' ? 'unknown' : link.state);
+    return reply.view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), values: {}, errors: {} });
+  });
+
+  app.post('/setup/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    const form = parseForm(setupForm, request.body);
+    if (!form.ok) {
+      return reply.code(422).view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), values: form.values, errors: form.errors });
+    }
+    const result = await completeSetup(app.db, request.params.token, {
+      networkName: form.data.network_name,
+      name: form.data.name,
+      email: form.data.email,
+      password: form.data.password,
+    });
+    if (!result.ok) {
+      if (result.reason === 'done') return reply.code(409).view('pages/auth/setup-done', { title: 'ICMap is set up' });
+      return renderLinkProblem(reply, 'unknown');
+    }
+    await startSession(request, result.person.id);
+    return reply.redirect('/network', 303);
+  });
+
+  app.get('/access/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    const link = await inspectAccessLink(app.db, request.params.token);
+    if (link.state !== 'usable' || link.person === undefined) return renderLinkProblem(reply, link.state === 'usable' ? 'unknown' : link.state);
+    return reply.view('pages/auth/access', {
+      title: link.link.purpose === 'reset' ? 'Choose a new password' : 'Welcome to ICMap',
+      purpose: link.link.purpose,
+      person: { name: link.person.name, email: link.person.email },
+      csrfToken: reply.generateCsrf(),
+      errors: {},
+    });
+  });
+
+  app.post('/access/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    const link = await inspectAccessLink(app.db, request.params.token);
+    if (link.state !== 'usable' || link.person === undefined) return renderLinkProblem(reply, link.state === 'usable' ? 'unknown' : link.state);
+    const form = parseForm(newPasswordFields, request.body);
+    if (!form.ok) {
+      return reply.code(422).view('pages/auth/access', {
+        title: link.link.purpose === 'reset' ? 'Choose a new password' : 'Welcome to ICMap',
+        purpose: link.link.purpose,
+        person: { name: link.person.name, email: link.person.email },
+        csrfToken: reply.generateCsrf(),
+        errors: form.errors,
+      });
+    }
+    const result = await acceptAccessLink(app.db, request.params.token, form.data.password);
+    if (!result.ok) return renderLinkProblem(reply, result.state);
+    await startSession(request, result.person.id);
+    return reply.redirect('/', 303);
+  });
+};
+
+export default authRoutes;

@@ -1,0 +1,316 @@
+/** The network's structure: the overview, districts, sites and groups, with the admin's changes to each. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { rolesAt, type PlaceKind } from '../access/group-roles.js';
+import { may } from '../access/policy.js';
+import { requireViewer, setFlash } from '../plugins/auth.js';
+import { listDistricts, listGroups, listMembers, listSites } from '../repositories/organisation.js';
+import { findNetwork } from '../repositories/network.js';
+import { findPersonByEmail } from '../repositories/people.js';
+import {
+  addDistrict,
+  addGroup,
+  addMembership,
+  addSite,
+  archiveThing,
+  removeMembership,
+  renameNetwork,
+  renameThing,
+} from '../services/organisation.js';
+import { checkNetwork, districtFor, groupFor, siteFor } from '../services/organisation-access.js';
+import { rolePath } from '../services/map-browser.js';
+import { checkboxField, emailField, idField, nameField } from './fields.js';
+import { parseForm, type FormErrors } from './forms.js';
+
+const idParams = z.object({ id: idField });
+const memberParams = z.object({ id: idField, personId: idField });
+const nameForm = z.object({ name: nameField('a name') });
+const archiveForm = z.object({ archived: z.enum(['true', 'false'], { message: 'Say whether to archive or restore.' }).transform((v) => v === 'true') });
+const groupForm = (kind: PlaceKind) =>
+  z.object({
+    name: nameField('a name for the group'),
+    role_key: z.enum(rolesAt(kind) as [string, ...string[]], { message: 'Choose the role whose map this group uses.' }),
+  });
+const memberForm = z.object({ email: emailField, facilitator: checkboxField });
+const facilitatorForm = z.object({ facilitator: checkboxField });
+
+const networkRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Groups use the network's current map; progress checks will pin a map version of their own.
+  const currentMap = () => app.maps.list()[0];
+  const roleName = (key: string): string => currentMap()?.roles.find((role) => role.key === key)?.name ?? key;
+  const roleMapHref = (key: string): string | undefined => {
+    const map = currentMap();
+    const role = map?.roles.find((candidate) => candidate.key === key);
+    return map === undefined || role === undefined ? undefined : rolePath(map, role);
+  };
+  const roleOptions = (kind: PlaceKind) => rolesAt(kind).map((key) => ({ key, name: roleName(key) }));
+
+  /** Re-shows a page with a form's errors (422), or carries on. */
+  async function withErrors(reply: FastifyReply, render: (errors: FormErrors, values: Record<string, string>) => Promise<unknown>, form: { ok: false; errors: FormErrors; values: Record<string, string> }) {
+    reply.code(422);
+    return render(form.errors, form.values);
+  }
+
+  // ---- the network overview ----
+
+  async function renderNetwork(request: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, values: Record<string, string> = {}) {
+    const viewer = requireViewer(request);
+    checkNetwork(viewer.scope, 'view');
+    const [network, districts, hubGroups] = await Promise.all([
+      findNetwork(app.db),
+      listDistricts(app.db, viewer.scope),
+      listGroups(app.db, viewer.scope, { network: true }),
+    ]);
+    return reply.view('pages/network/show', {
+      title: network?.name ?? 'Network',
+      nav: 'network',
+      network,
+      districts,
+      hubGroups,
+      canManage: may(viewer.scope, 'manage', { kind: 'network' }),
+      roleOptions: roleOptions('network'),
+      roleName,
+      errors,
+      values,
+    });
+  }
+
+  app.get('/network', async (request, reply) => renderNetwork(request, reply));
+
+  app.post('/network', async (request, reply) => {
+    const viewer = requireViewer(request);
+    checkNetwork(viewer.scope, 'manage');
+    const form = parseForm(nameForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderNetwork(request, reply, { network_name: e.name ?? '' }, v), form);
+    await renameNetwork(app.db, viewer.id, form.data.name);
+    setFlash(request, `The network is now called ${form.data.name}.`);
+    return reply.redirect('/network', 303);
+  });
+
+  app.post('/network/districts', async (request, reply) => {
+    const viewer = requireViewer(request);
+    checkNetwork(viewer.scope, 'manage');
+    const form = parseForm(nameForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderNetwork(request, reply, { district_name: e.name ?? '' }, v), form);
+    const id = await addDistrict(app.db, viewer.id, form.data.name);
+    setFlash(request, `District ${form.data.name} created.`);
+    return reply.redirect(`/districts/${id}`, 303);
+  });
+
+  app.post('/network/groups', async (request, reply) => {
+    const viewer = requireViewer(request);
+    checkNetwork(viewer.scope, 'manage');
+    const form = parseForm(groupForm('network'), request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderNetwork(request, reply, { group_name: e.name ?? e.role_key ?? '' }, v), form);
+    const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: null, siteId: null });
+    setFlash(request, `Group ${form.data.name} created.`);
+    return reply.redirect(`/groups/${id}`, 303);
+  });
+
+  // ---- districts ----
+
+  async function renderDistrict(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, values: Record<string, string> = {}) {
+    const viewer = requireViewer(request);
+    const district = await districtFor(app.db, viewer.scope, id);
+    const [sites, groups] = await Promise.all([
+      listSites(app.db, viewer.scope, id),
+      listGroups(app.db, viewer.scope, { districtId: id }),
+    ]);
+    return reply.view('pages/network/district', {
+      title: district.name,
+      nav: 'network',
+      district,
+      sites,
+      groups,
+      canManage: may(viewer.scope, 'manage', { kind: 'district', id }),
+      roleOptions: roleOptions('district'),
+      roleName,
+      errors,
+      values,
+    });
+  }
+
+  app.get('/districts/:id', { schema: { params: idParams } }, async (request, reply) => renderDistrict(request, reply, request.params.id));
+
+  app.post('/districts/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    await districtFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(nameForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, request.params.id, { rename: e.name ?? '' }, v), form);
+    await renameThing(app.db, viewer.id, 'district', request.params.id, form.data.name);
+    setFlash(request, `Renamed to ${form.data.name}.`);
+    return reply.redirect(`/districts/${request.params.id}`, 303);
+  });
+
+  app.post('/districts/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(archiveForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, request.params.id, e, v), form);
+    await archiveThing(app.db, viewer.id, 'district', district.id, form.data.archived);
+    setFlash(request, form.data.archived ? `${district.name} is archived. Its history is kept.` : `${district.name} is active again.`);
+    return reply.redirect(`/districts/${district.id}`, 303);
+  });
+
+  app.post('/districts/:id/sites', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(nameForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, district.id, { site_name: e.name ?? '' }, v), form);
+    const id = await addSite(app.db, viewer.id, district.id, form.data.name);
+    setFlash(request, `Site ${form.data.name} created.`);
+    return reply.redirect(`/sites/${id}`, 303);
+  });
+
+  app.post('/districts/:id/groups', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(groupForm('district'), request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, district.id, { group_name: e.name ?? e.role_key ?? '' }, v), form);
+    const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: district.id, siteId: null });
+    setFlash(request, `Group ${form.data.name} created.`);
+    return reply.redirect(`/groups/${id}`, 303);
+  });
+
+  // ---- sites ----
+
+  async function renderSite(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, values: Record<string, string> = {}) {
+    const viewer = requireViewer(request);
+    const site = await siteFor(app.db, viewer.scope, id);
+    const groups = await listGroups(app.db, viewer.scope, { siteId: id });
+    return reply.view('pages/network/site', {
+      title: site.name,
+      nav: 'network',
+      site,
+      groups,
+      canSeeDistrict: may(viewer.scope, 'view', { kind: 'district', id: site.district_id }),
+      canManage: may(viewer.scope, 'manage', { kind: 'site', id, districtId: site.district_id }),
+      roleOptions: roleOptions('site'),
+      roleName,
+      errors,
+      values,
+    });
+  }
+
+  app.get('/sites/:id', { schema: { params: idParams } }, async (request, reply) => renderSite(request, reply, request.params.id));
+
+  app.post('/sites/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(nameForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderSite(request, reply, site.id, { rename: e.name ?? '' }, v), form);
+    await renameThing(app.db, viewer.id, 'site', site.id, form.data.name);
+    setFlash(request, `Renamed to ${form.data.name}.`);
+    return reply.redirect(`/sites/${site.id}`, 303);
+  });
+
+  app.post('/sites/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(archiveForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderSite(request, reply, site.id, e, v), form);
+    await archiveThing(app.db, viewer.id, 'site', site.id, form.data.archived);
+    setFlash(request, form.data.archived ? `${site.name} is archived. Its history is kept.` : `${site.name} is active again.`);
+    return reply.redirect(`/sites/${site.id}`, 303);
+  });
+
+  app.post('/sites/:id/groups', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(groupForm('site'), request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderSite(request, reply, site.id, { group_name: e.name ?? e.role_key ?? '' }, v), form);
+    const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: site.district_id, siteId: site.id });
+    setFlash(request, `Group ${form.data.name} created.`);
+    return reply.redirect(`/groups/${id}`, 303);
+  });
+
+  // ---- groups ----
+
+  async function renderGroup(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, values: Record<string, string> = {}) {
+    const viewer = requireViewer(request);
+    const group = await groupFor(app.db, viewer.scope, id);
+    const members = await listMembers(app.db, id);
+    return reply.view('pages/network/group', {
+      title: group.name,
+      nav: 'network',
+      group,
+      roleName: roleName(group.role_key),
+      mapHref: roleMapHref(group.role_key),
+      members,
+      // Teammates see each other's names; email addresses are for leaders and admins.
+      showEmails: may(viewer.scope, 'oversee', { kind: 'group', id, place: group.place }),
+      canSeeSite:
+        group.site_id !== null && group.place.districtId !== null && may(viewer.scope, 'view', { kind: 'site', id: group.site_id, districtId: group.place.districtId }),
+      canSeeDistrict: group.place.districtId !== null && may(viewer.scope, 'view', { kind: 'district', id: group.place.districtId }),
+      canManage: may(viewer.scope, 'manage', { kind: 'group', id, place: group.place }),
+      errors,
+      values,
+    });
+  }
+
+  app.get('/groups/:id', { schema: { params: idParams } }, async (request, reply) => renderGroup(request, reply, request.params.id));
+
+  app.post('/groups/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(nameForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, { rename: e.name ?? '' }, v), form);
+    await renameThing(app.db, viewer.id, 'group', group.id, form.data.name);
+    setFlash(request, `Renamed to ${form.data.name}.`);
+    return reply.redirect(`/groups/${group.id}`, 303);
+  });
+
+  app.post('/groups/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(archiveForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, e, v), form);
+    await archiveThing(app.db, viewer.id, 'group', group.id, form.data.archived);
+    setFlash(request, form.data.archived ? `${group.name} is archived. Its history is kept.` : `${group.name} is active again.`);
+    return reply.redirect(`/groups/${group.id}`, 303);
+  });
+
+  app.post('/groups/:id/members', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(memberForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, { member_email: e.email ?? e.facilitator ?? '' }, v), form);
+    const person = await findPersonByEmail(app.db, form.data.email);
+    if (person === undefined) {
+      return withErrors(
+        reply,
+        (e, v) => renderGroup(request, reply, group.id, e, v),
+        { ok: false, errors: { member_email: `No one has the email address ${form.data.email}. Add the person on the People page first.` }, values: { email: form.data.email } },
+      );
+    }
+    await addMembership(app.db, viewer.id, group.id, person.id, form.data.facilitator);
+    setFlash(request, `${person.name} is in ${group.name}${form.data.facilitator ? ' as a facilitator' : ''}.`);
+    return reply.redirect(`/groups/${group.id}`, 303);
+  });
+
+  app.post('/groups/:id/members/:personId/remove', { schema: { params: memberParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
+    await removeMembership(app.db, viewer.id, group.id, request.params.personId);
+    setFlash(request, 'Removed from the group.');
+    return reply.redirect(`/groups/${group.id}`, 303);
+  });
+
+  app.post('/groups/:id/members/:personId/facilitator', { schema: { params: memberParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(facilitatorForm, request.body);
+    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, e, v), form);
+    const members = await listMembers(app.db, group.id);
+    const member = members.find((candidate) => candidate.person_id === request.params.personId);
+    if (member === undefined) {
+      return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, e, v), { ok: false, errors: { form: 'That person is not in this group.' }, values: {} });
+    }
+    await addMembership(app.db, viewer.id, group.id, member.person_id, form.data.facilitator);
+    setFlash(request, `${member.name} ${form.data.facilitator ? 'now facilitates' : 'no longer facilitates'} ${group.name}.`);
+    return reply.redirect(`/groups/${group.id}`, 303);
+  });
+};
+
+export default networkRoutes;

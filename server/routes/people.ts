@@ -1,0 +1,143 @@
+/** People: the scoped, searchable list; a person's page; admin changes; sign-in links handed out by hand. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { may, type Subject } from '../access/policy.js';
+import { hasOverview } from '../access/scope.js';
+import { NotFoundError } from '../errors.js';
+import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
+import { latestLinkFor } from '../repositories/access-links.js';
+import { listPeople } from '../repositories/people.js';
+import { issueAccessLink } from '../services/access-links.js';
+import { addPerson, archivePerson, changeAdminRole, editPerson } from '../services/organisation.js';
+import { personFor } from '../services/organisation-access.js';
+import { emailField, idField, nameField } from './fields.js';
+import { parseForm, type FormErrors } from './forms.js';
+import { linkBase } from './links.js';
+
+const PAGE_SIZE = 50;
+const idParams = z.object({ id: idField });
+const listQuery = z.object({
+  q: z.string().trim().max(200, 'Search for at most 200 characters.').default(''),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  archived: z.enum(['1']).optional(),
+});
+const personForm = z.object({ name: nameField('a name'), email: emailField });
+const adminForm = z.object({ admin: z.enum(['true', 'false']).transform((v) => v === 'true') });
+const archiveForm = z.object({ archived: z.enum(['true', 'false']).transform((v) => v === 'true') });
+
+const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
+  function requireOverview(request: FastifyRequest): Viewer {
+    const viewer = requireViewer(request);
+    if (!hasOverview(viewer.scope)) throw new NotFoundError('There is no people list in your part of the network.');
+    return viewer;
+  }
+
+  async function renderList(request: FastifyRequest, reply: FastifyReply, query: z.output<typeof listQuery>, errors: FormErrors = {}, values: Record<string, string> = {}) {
+    const viewer = requireOverview(request);
+    const archived = query.archived === '1';
+    const { people, total } = await listPeople(app.db, viewer.scope, {
+      search: query.q,
+      limit: PAGE_SIZE,
+      offset: (query.page - 1) * PAGE_SIZE,
+      archived,
+    });
+    return reply.view('pages/people/index', {
+      title: 'People',
+      nav: 'people',
+      people,
+      total,
+      query,
+      archived,
+      pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      canManage: viewer.isNetworkAdmin,
+      errors,
+      values,
+    });
+  }
+
+  app.get('/people', { schema: { querystring: listQuery } }, async (request, reply) => renderList(request, reply, request.query));
+
+  app.post('/people', async (request, reply) => {
+    const viewer = requireOverview(request);
+    if (!viewer.isNetworkAdmin) throw new NotFoundError('There is no such page.');
+    const form = parseForm(personForm, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      return renderList(request, reply, { q: '', page: 1 }, form.errors, form.values);
+    }
+    const id = await addPerson(app.db, viewer.id, form.data);
+    setFlash(request, `${form.data.name} added. Hand them a sign-in link so they can set a password.`);
+    return reply.redirect(`/people/${id}`, 303);
+  });
+
+  async function renderPerson(request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: FormErrors; values?: Record<string, string>; issuedLink?: { url: string; purpose: string; expiresAt: string } } = {}) {
+    const viewer = requireViewer(request);
+    const { person, groups } = await personFor(app.db, viewer.scope, id);
+    const subject: Subject = { kind: 'person', id, places: groups.map((group) => group.place) };
+    const latestLink = await latestLinkFor(app.db, id);
+    return reply.view('pages/people/show', {
+      title: person.name,
+      nav: 'people',
+      person: { id: person.id, name: person.name, email: person.email, isNetworkAdmin: person.is_network_admin === 1, archivedAt: person.archived_at, canSignIn: person.password_hash !== null },
+      groups,
+      latestLink: latestLink === undefined ? undefined : { purpose: latestLink.purpose, expiresAt: latestLink.expires_at, usedAt: latestLink.used_at },
+      isSelf: viewer.id === id,
+      canManage: may(viewer.scope, 'manage', subject),
+      canInvite: may(viewer.scope, 'invite', subject),
+      errors: extra.errors ?? {},
+      values: extra.values ?? {},
+      issuedLink: extra.issuedLink,
+    });
+  }
+
+  app.get('/people/:id', { schema: { params: idParams } }, async (request, reply) => renderPerson(request, reply, request.params.id));
+
+  app.post('/people/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    await personFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = parseForm(personForm, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      return renderPerson(request, reply, request.params.id, { errors: form.errors, values: form.values });
+    }
+    await editPerson(app.db, viewer.id, request.params.id, form.data);
+    setFlash(request, 'Details saved.');
+    return reply.redirect(`/people/${request.params.id}`, 303);
+  });
+
+  app.post('/people/:id/admin', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const { person } = await personFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = adminForm.parse(request.body ?? {});
+    await changeAdminRole(app.db, viewer.id, person.id, form.admin);
+    setFlash(request, form.admin ? `${person.name} is now a network administrator.` : `${person.name} is no longer a network administrator.`);
+    return reply.redirect(`/people/${person.id}`, 303);
+  });
+
+  app.post('/people/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const { person } = await personFor(app.db, viewer.scope, request.params.id, 'manage');
+    const form = archiveForm.parse(request.body ?? {});
+    await archivePerson(app.db, viewer.id, person.id, form.archived);
+    setFlash(request, form.archived ? `${person.name} is archived and can no longer sign in. Their history is kept.` : `${person.name} is active again.`);
+    return reply.redirect(`/people/${person.id}`, 303);
+  });
+
+  // The link is shown once, on this response, and never again: only its digest is stored.
+  app.post('/people/:id/access-link', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const { person } = await personFor(app.db, viewer.scope, request.params.id, 'invite');
+    if (person.archived_at !== null) {
+      reply.code(409);
+      return renderPerson(request, reply, person.id, { errors: { form: 'Restore this person before handing them a sign-in link.' } });
+    }
+    const link = await issueAccessLink(app.db, person, viewer.id);
+    reply.header('cache-control', 'no-store');
+    return renderPerson(request, reply, person.id, {
+      issuedLink: { url: `${linkBase(request, app.config)}/access/${link.token}`, purpose: link.purpose, expiresAt: link.expiresAt },
+    });
+  });
+};
+
+export default peopleRoutes;
