@@ -92,6 +92,19 @@ export async function listSites(db: Db, scope: AccessScope, districtId: number):
     .execute();
 }
 
+/** Sites the viewer leads as a school leader, for their overview when they lead no whole district. */
+export async function listLedSites(db: Db, scope: AccessScope): Promise<SiteWithDistrict[]> {
+  if (scope.ledSiteIds.length === 0) return [];
+  return db
+    .selectFrom('sites')
+    .innerJoin('districts', 'districts.id', 'sites.district_id')
+    .selectAll('sites')
+    .select('districts.name as district_name')
+    .where('sites.id', 'in', scope.ledSiteIds)
+    .orderBy(sql`sites.name collate nocase`)
+    .execute();
+}
+
 export async function findSite(db: Db, id: number): Promise<SiteWithDistrict | undefined> {
   return db
     .selectFrom('sites')

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { rolesAt, type PlaceKind } from '../access/group-roles.js';
 import { may } from '../access/policy.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
-import { listDistricts, listGroups, listMembers, listSites } from '../repositories/organisation.js';
+import { listDistricts, listGroups, listLedSites, listMembers, listSites } from '../repositories/organisation.js';
 import { findNetwork } from '../repositories/network.js';
 import { findPersonByEmail } from '../repositories/people.js';
 import {
@@ -57,16 +57,18 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderNetwork(request: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, values: Record<string, string> = {}) {
     const viewer = requireViewer(request);
     checkNetwork(viewer.scope, 'view');
-    const [network, districts, hubGroups] = await Promise.all([
+    const [network, districts, hubGroups, ledSites] = await Promise.all([
       findNetwork(app.db),
       listDistricts(app.db, viewer.scope),
       listGroups(app.db, viewer.scope, { network: true }),
+      viewer.scope.seesWholeNetwork ? [] : listLedSites(app.db, viewer.scope),
     ]);
     return reply.view('pages/network/show', {
       title: network?.name ?? 'Network',
       nav: 'network',
       network,
       districts,
+      ledSites,
       hubGroups,
       canManage: may(viewer.scope, 'manage', { kind: 'network' }),
       roleOptions: roleOptions('network'),

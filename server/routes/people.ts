@@ -10,7 +10,7 @@ import { latestLinkFor } from '../repositories/access-links.js';
 import { listPeople } from '../repositories/people.js';
 import { issueAccessLink } from '../services/access-links.js';
 import { addPerson, archivePerson, changeAdminRole, editPerson } from '../services/organisation.js';
-import { personFor } from '../services/organisation-access.js';
+import { ForbiddenError, personFor } from '../services/organisation-access.js';
 import { emailField, idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 import { linkBase } from './links.js';
@@ -60,7 +60,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/people', async (request, reply) => {
     const viewer = requireOverview(request);
-    if (!viewer.isNetworkAdmin) throw new NotFoundError('There is no such page.');
+    if (!viewer.isNetworkAdmin) throw new ForbiddenError();
     const form = parseForm(personForm, request.body);
     if (!form.ok) {
       reply.code(422);
