@@ -15,6 +15,7 @@ import auditRoutes from './routes/audit.js';
 import authRoutes from './routes/auth.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
+import importRoutes from './routes/import.js';
 import mapRoutes from './routes/maps.js';
 import networkRoutes from './routes/network.js';
 import peopleRoutes from './routes/people.js';
@@ -57,5 +58,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(networkRoutes);
   await app.register(peopleRoutes);
   await app.register(auditRoutes);
+  await app.register(importRoutes);
   return app;
 }

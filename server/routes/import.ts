@@ -1,0 +1,120 @@
+/** Roster import for network admins: template, upload, preview, confirm, and the new people's invitation links. */
+import fastifyMultipart, { type MultipartFile, type MultipartValue } from '@fastify/multipart';
+import Papa from 'papaparse';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFoundError } from '../errors.js';
+import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
+import { createRosterImport, findRosterImport, peopleCreatedByImport } from '../repositories/roster-imports.js';
+import { checkAdministration } from '../services/organisation-access.js';
+import { decodeRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, rosterTemplate, spreadsheetSafe } from '../services/roster-csv.js';
+import { applyRoster, invitationsForImport, planRoster, type RosterPlan } from '../services/roster-import.js';
+import { idField } from './fields.js';
+import { linkBase } from './links.js';
+
+const idParams = z.object({ id: idField });
+
+const importRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Multipart is accepted here only, with hard limits: one file of at most 5 MB and a few fields.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: ROSTER_MAX_BYTES, files: 1, fields: 4, parts: 6, fieldSize: 1024 },
+  });
+
+  const roles = () => app.maps.list()[0]?.roles ?? [];
+
+  function requireAdmin(request: FastifyRequest): Viewer {
+    const viewer = requireViewer(request);
+    checkAdministration(viewer.scope);
+    return viewer;
+  }
+
+  const renderUpload = (reply: FastifyReply, error?: string) =>
+    reply.view('pages/admin/import', { title: 'Import a roster', nav: 'import', columns: ROSTER_COLUMNS, error });
+
+  app.get('/admin/import', async (request, reply) => {
+    requireAdmin(request);
+    return renderUpload(reply);
+  });
+
+  app.get('/admin/import/template.csv', async (request, reply) => {
+    requireAdmin(request);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="icmap-roster-template.csv"')
+      .send(rosterTemplate());
+  });
+
+  app.post('/admin/import', async (request, reply) => {
+    const viewer = requireAdmin(request);
+    const body = request.body as { roster?: MultipartFile | MultipartValue | (MultipartFile | MultipartValue)[] } | undefined;
+    const file = body?.roster;
+    if (file === undefined || Array.isArray(file) || file.type !== 'file' || file.filename === '') {
+      return renderUpload(reply.code(422), 'Choose a CSV file to upload.');
+    }
+    const text = decodeRoster(await file.toBuffer());
+    if (typeof text !== 'string') return renderUpload(reply.code(422), `${text.reason} Nothing was changed.`);
+    const id = await createRosterImport(app.db, { uploadedBy: viewer.id, fileName: file.filename.slice(0, 200), contents: text });
+    return reply.redirect(`/admin/import/${id}`, 303);
+  });
+
+  async function renderPreview(reply: FastifyReply, id: number, plan?: RosterPlan) {
+    const upload = await findRosterImport(app.db, id);
+    if (upload === undefined) throw new NotFoundError(`There is no roster upload number ${id}.`, { backHref: '/admin/import', backLabel: 'Upload a roster' });
+    if (upload.applied_at !== null) {
+      const created = await peopleCreatedByImport(app.db, id);
+      return reply.view('pages/admin/import-done', {
+        title: 'Roster imported',
+        nav: 'import',
+        upload,
+        created,
+        waiting: created.filter((person) => person.password_hash === null && person.archived_at === null).length,
+      });
+    }
+    return reply.view('pages/admin/import-preview', {
+      title: 'Check the roster before importing',
+      nav: 'import',
+      upload,
+      plan: plan ?? (await planRoster(app.db, upload.contents, roles())),
+    });
+  }
+
+  app.get('/admin/import/:id', { schema: { params: idParams } }, async (request, reply) => {
+    requireAdmin(request);
+    return renderPreview(reply, request.params.id);
+  });
+
+  app.post('/admin/import/:id/confirm', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireAdmin(request);
+    const upload = await findRosterImport(app.db, request.params.id);
+    if (upload === undefined) throw new NotFoundError(`There is no roster upload number ${request.params.id}.`);
+    if (upload.applied_at !== null) return reply.redirect(`/admin/import/${upload.id}`, 303);
+    const result = await applyRoster(app.db, upload.id, upload.contents, roles(), viewer.id);
+    if (!result.ok) return renderPreview(reply.code(422), upload.id, result.plan);
+    setFlash(
+      request,
+      `Imported: ${result.plan.counts.create} new, ${result.plan.counts.update} updated, ${result.plan.counts.unchanged} unchanged.`,
+    );
+    return reply.redirect(`/admin/import/${upload.id}`, 303);
+  });
+
+  // A POST, not a link: it creates the invitations, and their links exist only in this download.
+  app.post('/admin/import/:id/invitations.csv', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireAdmin(request);
+    const upload = await findRosterImport(app.db, request.params.id);
+    if (upload?.applied_at == null) throw new NotFoundError(`There is no imported roster number ${request.params.id}.`);
+    const rows = await invitationsForImport(app.db, upload.id, viewer.id, linkBase(request, app.config));
+    const csv = Papa.unparse({
+      fields: ['email', 'name', 'link', 'expires_at'],
+      data: rows.map((row) => [spreadsheetSafe(row.email), spreadsheetSafe(row.name), row.link, row.expiresAt]),
+    });
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="icmap-invitations-${upload.id}.csv"`)
+      .send(csv);
+  });
+};
+
+export default importRoutes;

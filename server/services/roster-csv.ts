@@ -1,0 +1,178 @@
+/**
+ * Reading a roster CSV (papaparse): one row per person per group, with columns
+ * email, name, district, site, role, facilitator. Every problem is reported with its line,
+ * column and reason; a file with any problem is never applied.
+ */
+import Papa from 'papaparse';
+import { z } from 'zod';
+import { placeKindOfRole } from '../access/group-roles.js';
+import type { Role } from '../maps/schema.js';
+
+export const ROSTER_COLUMNS = ['email', 'name', 'district', 'site', 'role', 'facilitator'] as const;
+export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
+
+export interface RosterRow {
+  line: number;
+  email: string;
+  name: string;
+  district: string | null;
+  site: string | null;
+  roleKey: string;
+  facilitator: boolean;
+}
+
+export interface RosterProblem {
+  /** 1-based line of the file; 0 for a problem with the file as a whole. */
+  line: number;
+  column: string | null;
+  reason: string;
+}
+
+export interface ParsedRoster {
+  rows: RosterRow[];
+  problems: RosterProblem[];
+}
+
+const emailSchema = z.email();
+const TRUE_VALUES = new Set(['yes', 'y', 'true', '1', 'x']);
+const FALSE_VALUES = new Set(['', 'no', 'n', 'false', '0']);
+const MAX_TEXT = 200;
+
+/** Decodes an uploaded file as UTF-8, refusing anything that is not (a spreadsheet saved in another encoding). */
+export function decodeRoster(bytes: Uint8Array): string | RosterProblem {
+  if (bytes.byteLength === 0) return { line: 0, column: null, reason: 'The file is empty.' };
+  if (bytes.byteLength > ROSTER_MAX_BYTES) return { line: 0, column: null, reason: 'The file is larger than 5 MB.' };
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { line: 0, column: null, reason: 'The file is not UTF-8 text. In your spreadsheet, save it as "CSV UTF-8".' };
+  }
+}
+
+/** Finds a role by key ("improvement-team") or name ("Improvement team"), ignoring case. */
+function roleLookup(roles: readonly Role[]): (value: string) => string | undefined {
+  const byLabel = new Map<string, string>();
+  for (const role of roles) {
+    if (placeKindOfRole(role.key) === undefined) continue;
+    byLabel.set(role.key.toLowerCase(), role.key);
+    byLabel.set(role.name.toLowerCase(), role.key);
+  }
+  return (value) => byLabel.get(value.trim().toLowerCase());
+}
+
+export function parseRoster(text: string, roles: readonly Role[]): ParsedRoster {
+  const problems: RosterProblem[] = [];
+  const records: { line: number; cells: string[] }[] = [];
+  let lineOfNextRow = 1;
+  let consumed = 0;
+  Papa.parse<string[]>(text, {
+    header: false,
+    skipEmptyLines: false,
+    delimitersToGuess: [',', ';', '\t'],
+    step: (result) => {
+      const end = result.meta.cursor;
+      records.push({ line: lineOfNextRow, cells: result.data });
+      const chunk = text.slice(consumed, end + 1);
+      lineOfNextRow += (chunk.match(/\r\n|\n|\r/g) ?? []).length;
+      consumed = end + 1;
+      for (const error of result.errors) {
+        if (error.code === 'UndetectableDelimiter') continue;
+        problems.push({ line: records[records.length - 1]?.line ?? 0, column: null, reason: `The CSV is malformed here: ${error.message}.` });
+      }
+    },
+  });
+
+  const nonEmpty = records.filter((record) => record.cells.some((cell) => cell.trim() !== ''));
+  const header = nonEmpty.shift();
+  if (header === undefined) return { rows: [], problems: [{ line: 0, column: null, reason: 'The file is empty.' }] };
+
+  const columnIndex = new Map(header.cells.map((cell, index) => [cell.trim().toLowerCase(), index]));
+  const missing = ROSTER_COLUMNS.filter((column) => !columnIndex.has(column));
+  if (missing.length > 0) {
+    return {
+      rows: [],
+      problems: [
+        {
+          line: header.line,
+          column: missing.join(', '),
+          reason: `The first line must name the columns ${ROSTER_COLUMNS.join(', ')}; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
+        },
+      ],
+    };
+  }
+  if (nonEmpty.length === 0) {
+    return { rows: [], problems: [{ line: 0, column: null, reason: 'The file has column names but no people.' }] };
+  }
+
+  const findRole = roleLookup(roles);
+  const roleList = roles.filter((role) => placeKindOfRole(role.key) !== undefined).map((role) => role.key).join(', ');
+  const rows: RosterRow[] = [];
+  const nameByEmail = new Map<string, { name: string; line: number }>();
+
+  for (const record of nonEmpty) {
+    const cell = (column: (typeof ROSTER_COLUMNS)[number]): string => (record.cells[columnIndex.get(column) ?? -1] ?? '').trim();
+    const problem = (column: string | null, reason: string): void => {
+      problems.push({ line: record.line, column, reason });
+    };
+    const before = problems.length;
+
+    const email = cell('email').toLowerCase();
+    if (email === '') problem('email', 'The email address is missing.');
+    else if (!emailSchema.safeParse(email).success) problem('email', `"${cell('email')}" is not an email address.`);
+
+    const name = cell('name').replace(/\s+/g, ' ');
+    if (name === '') problem('name', 'The name is missing.');
+    for (const column of ['name', 'district', 'site'] as const) {
+      if (cell(column).length > MAX_TEXT) problem(column, `Longer than ${MAX_TEXT} characters.`);
+    }
+
+    const roleKey = findRole(cell('role'));
+    const district = cell('district');
+    const site = cell('site');
+    if (cell('role') === '') problem('role', `The role is missing. Use one of: ${roleList}.`);
+    else if (roleKey === undefined) problem('role', `"${cell('role')}" is not a role. Use one of: ${roleList}.`);
+    else {
+      const kind = placeKindOfRole(roleKey);
+      if (kind === 'site' && (district === '' || site === '')) problem(district === '' ? 'district' : 'site', `A ${roleKey} row needs both a district and a site.`);
+      if (kind === 'district' && district === '') problem('district', 'A district-leader row needs a district.');
+      if (kind === 'district' && site !== '') problem('site', 'Leave the site empty for a district leader.');
+      if (kind === 'network' && (district !== '' || site !== '')) problem(district !== '' ? 'district' : 'site', 'Leave district and site empty for the hub team.');
+    }
+
+    const facilitatorText = cell('facilitator').toLowerCase();
+    const facilitator = TRUE_VALUES.has(facilitatorText);
+    if (!facilitator && !FALSE_VALUES.has(facilitatorText)) problem('facilitator', `"${cell('facilitator')}" is not yes or no.`);
+
+    if (email !== '' && name !== '') {
+      const earlier = nameByEmail.get(email);
+      if (earlier === undefined) nameByEmail.set(email, { name, line: record.line });
+      else if (earlier.name !== name) {
+        problem('name', `${email} is called "${earlier.name}" on line ${earlier.line}: one person, one name.`);
+      }
+    }
+
+    if (problems.length === before && roleKey !== undefined) {
+      rows.push({ line: record.line, email, name, district: district === '' ? null : district, site: site === '' ? null : site, roleKey, facilitator });
+    }
+  }
+  return { rows, problems };
+}
+
+/** The downloadable template: the columns and one example row for each kind of place. */
+export function rosterTemplate(): string {
+  return Papa.unparse({
+    fields: [...ROSTER_COLUMNS],
+    data: [
+      ['ana.lopez@elm.example.org', 'Ana López', 'Cedar ISD', 'Elm Middle School', 'improvement-team', 'yes'],
+      ['ben.okafor@elm.example.org', 'Ben Okafor', 'Cedar ISD', 'Elm Middle School', 'improvement-team', 'no'],
+      ['carla.diaz@elm.example.org', 'Carla Díaz', 'Cedar ISD', 'Elm Middle School', 'school-leader', 'no'],
+      ['dev.patel@cedar.example.org', 'Dev Patel', 'Cedar ISD', '', 'district-leader', 'no'],
+      ['hana.kim@hub.example.org', 'Hana Kim', '', '', 'hub-team', 'yes'],
+    ],
+  });
+}
+
+/** Escapes cells a spreadsheet would run as a formula (=, +, -, @, tab, carriage return). */
+export function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

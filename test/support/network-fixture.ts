@@ -1,0 +1,115 @@
+/**
+ * A small network for access-control tests, built through the repositories and services (no raw SQL):
+ *
+ *   network "Riverside Improvement Network"
+ *   ├─ district A "Alder District"   ── group "Alder district leaders" (district-leader): districtLeaderA
+ *   │   └─ site A1 "Alder Elementary" ── "Alder Elementary school leaders" (school-leader): schoolLeaderA1
+ *   │                                 └─ "Alder Elementary improvement team": facilitatorA1 (facilitator), memberA1
+ *   ├─ district B "Birch District"
+ *   │   └─ site B1 "Birch High"       ── "Birch High improvement team": memberB1
+ *   └─ hub group "Riverside hub team" (hub-team): hubMember
+ *   admin: network admin, in no group.
+ *
+ * Every persona has the same password; it is hashed once per test file (scrypt is slow on purpose).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../server/config.js';
+import { createPerson } from '../../server/repositories/people.js';
+import { addDistrict, addGroup, addMembership, addSite, renameNetwork } from '../../server/services/organisation.js';
+import { hashPassword } from '../../server/services/passwords.js';
+import { buildTestApp } from '../helpers.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+let passwordHash: Promise<string> | undefined;
+/** The one hash of PASSWORD shared by every persona of every fixture in this process. */
+export function sharedPasswordHash(): Promise<string> {
+  passwordHash ??= hashPassword(PASSWORD);
+  return passwordHash;
+}
+
+export const personaNames = ['admin', 'hubMember', 'districtLeaderA', 'schoolLeaderA1', 'facilitatorA1', 'memberA1', 'memberB1'] as const;
+export type PersonaName = (typeof personaNames)[number];
+
+export interface FixturePerson {
+  id: number;
+  name: string;
+  email: string;
+}
+
+const personaDetails: Record<PersonaName, { name: string; email: string }> = {
+  admin: { name: 'Ada Admin', email: 'ada.admin@riverside.test' },
+  hubMember: { name: 'Hugo Hart', email: 'hugo.hart@riverside.test' },
+  districtLeaderA: { name: 'Dora Dale', email: 'dora.dale@alder.test' },
+  schoolLeaderA1: { name: 'Sam Sutton', email: 'sam.sutton@alder.test' },
+  facilitatorA1: { name: 'Fay Fisher', email: 'fay.fisher@alder.test' },
+  memberA1: { name: 'Milo Moss', email: 'milo.moss@alder.test' },
+  memberB1: { name: 'Bea Brook', email: 'bea.brook@birch.test' },
+};
+
+export interface NetworkFixture {
+  app: FastifyInstance;
+  networkName: string;
+  districts: { A: FixtureThing; B: FixtureThing };
+  sites: { A1: FixtureThing; B1: FixtureThing };
+  groups: {
+    districtLeadersA: FixtureThing;
+    schoolLeadersA1: FixtureThing;
+    teamA1: FixtureThing;
+    teamB1: FixtureThing;
+    hub: FixtureThing;
+  };
+  people: Record<PersonaName, FixturePerson>;
+}
+
+export interface FixtureThing {
+  id: number;
+  name: string;
+}
+
+/** Seeds the network into an app whose database is empty. */
+export async function seedNetwork(app: FastifyInstance): Promise<NetworkFixture> {
+  const db = app.db;
+  const hash = await sharedPasswordHash();
+  const people = {} as Record<PersonaName, FixturePerson>;
+  for (const persona of personaNames) {
+    const details = personaDetails[persona];
+    const id = await createPerson(db, { ...details, isNetworkAdmin: persona === 'admin', passwordHash: hash });
+    people[persona] = { id, ...details };
+  }
+  const actor = people.admin.id;
+
+  const networkName = 'Riverside Improvement Network';
+  await renameNetwork(db, actor, networkName);
+
+  const thing = async (name: string, create: (name: string) => Promise<number>): Promise<FixtureThing> => ({ id: await create(name), name });
+  const A = await thing('Alder District', (name) => addDistrict(db, actor, name));
+  const B = await thing('Birch District', (name) => addDistrict(db, actor, name));
+  const A1 = await thing('Alder Elementary', (name) => addSite(db, actor, A.id, name));
+  const B1 = await thing('Birch High', (name) => addSite(db, actor, B.id, name));
+
+  const group = (name: string, roleKey: string, districtId: number | null, siteId: number | null) =>
+    thing(name, (n) => addGroup(db, actor, { name: n, roleKey, districtId, siteId }));
+  const groups = {
+    districtLeadersA: await group('Alder district leaders', 'district-leader', A.id, null),
+    schoolLeadersA1: await group('Alder Elementary school leaders', 'school-leader', A.id, A1.id),
+    teamA1: await group('Alder Elementary improvement team', 'improvement-team', A.id, A1.id),
+    teamB1: await group('Birch High improvement team', 'improvement-team', B.id, B1.id),
+    hub: await group('Riverside hub team', 'hub-team', null, null),
+  };
+
+  const join = (groupId: number, persona: PersonaName, facilitator = false) => addMembership(db, actor, groupId, people[persona].id, facilitator);
+  await join(groups.districtLeadersA.id, 'districtLeaderA');
+  await join(groups.schoolLeadersA1.id, 'schoolLeaderA1');
+  await join(groups.teamA1.id, 'facilitatorA1', true);
+  await join(groups.teamA1.id, 'memberA1');
+  await join(groups.teamB1.id, 'memberB1');
+  await join(groups.hub.id, 'hubMember');
+
+  return { app, networkName, districts: { A, B }, sites: { A1, B1 }, groups, people };
+}
+
+/** A fresh app on an in-memory database, with the network seeded. */
+export async function buildNetworkFixture(overrides: Partial<Config> = {}): Promise<NetworkFixture> {
+  return seedNetwork(await buildTestApp(overrides));
+}
