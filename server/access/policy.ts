@@ -17,7 +17,7 @@ export type Subject =
   | { kind: 'district'; id: number }
   | { kind: 'site'; id: number; districtId: number }
   | { kind: 'group'; id: number; place: Place }
-  | { kind: 'person'; id: number; places: readonly Place[] };
+  | { kind: 'person'; id: number; isNetworkAdmin: boolean; hasPassword: boolean; places: readonly Place[] };
 
 /**
  * view: read it; oversee: read it as a leader of its place (contact details, later aggregates);
@@ -69,9 +69,18 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
     case 'manage':
       return scope.isNetworkAdmin;
     case 'invite':
-      // Leaders hand out links to the people of their own district or site; admins to anyone.
+      // A link sets the person's password, so it is a way into their account and its private
+      // placements. Admins hand out invitations and resets to anyone. A leader only invites: a person
+      // with no password yet, no admin rights, and every group seat inside the leader's district or
+      // site. Resetting an existing password is for admins alone.
       if (subject.kind !== 'person') return false;
       if (scope.isNetworkAdmin) return true;
-      return subject.id !== scope.personId && subject.places.some((place) => leadsPlace(scope, place));
+      return (
+        subject.id !== scope.personId &&
+        !subject.isNetworkAdmin &&
+        !subject.hasPassword &&
+        subject.places.length > 0 &&
+        subject.places.every((place) => leadsPlace(scope, place))
+      );
   }
 }

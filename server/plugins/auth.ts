@@ -114,7 +114,8 @@ export default fp(
       if (personId === undefined) return;
       const person = await findPerson(app.db, personId);
       if (person?.archived_at !== null) {
-        await request.session.destroy();
+        // The person is gone or archived: replace the session with a fresh, anonymous one.
+        await request.session.regenerate();
         return;
       }
       request.viewer = {

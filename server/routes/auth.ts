@@ -11,9 +11,15 @@ import { parseForm } from './forms.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
 
-/** Only same-site paths: "/groups/3" yes, "//evil.example" or "https://…" no. */
+/**
+ * Only same-site paths: "/groups/3" yes; "//evil.example", "https://…", and anything with a control
+ * character or space (browsers drop tabs and newlines, turning "/\t/evil" into "//evil") no.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (typeof next !== 'string' || !/^\/(?![/\\])[^\s\\\x00-\x1f\x7f]*$/.test(next)) return '/';
+  const resolved = new URL(next, 'http://icmap.invalid');
+  return resolved.origin === 'http://icmap.invalid' ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/';
 }
 
 const signInForm = z.object({
@@ -42,7 +48,7 @@ function renderLinkProblem(reply: FastifyReply, state: Exclude<LinkState['state'
 
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const renderSignIn = (request: FastifyRequest, reply: FastifyReply, data: { error?: string; email?: string; next?: string }) =>
-    reply.view('pages/auth/sign-in', { title: 'Sign in', csrfToken: reply.generateCsrf(), next: safeNext(data.next ?? (request.query as { next?: string }).next), ...data });
+    reply.view('pages/auth/sign-in', { title: 'Sign in', ...data, csrfToken: reply.generateCsrf(), next: safeNext(data.next ?? (request.query as { next?: string }).next) });
 
   app.get('/sign-in', async (request, reply) => {
     if (request.viewer !== null) return reply.redirect(safeNext((request.query as { next?: unknown }).next), 303);
@@ -81,6 +87,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/setup/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    if (!(await needsSetup(app.db))) return reply.code(409).view('pages/auth/setup-done', { title: 'ICMap is set up' });
     const form = parseForm(setupForm, request.body);
     if (!form.ok) {
       return reply.code(422).view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), values: form.values, errors: form.errors });

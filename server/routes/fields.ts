@@ -35,5 +35,6 @@ export const idField = z.coerce.number().int().positive().max(Number.MAX_SAFE_IN
 
 /** A checkbox: present ("on", "yes", "true", "1") or absent. */
 export const checkboxField = z
-  .union([z.literal(['on', 'yes', 'true', '1']), z.undefined()])
+  .literal(['on', 'yes', 'true', '1'], { message: 'A checkbox is either ticked or left out.' })
+  .optional()
   .transform((value) => value !== undefined);

@@ -46,12 +46,6 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const roleOptions = (kind: PlaceKind) => rolesAt(kind).map((key) => ({ key, name: roleName(key) }));
 
-  /** Re-shows a page with a form's errors (422), or carries on. */
-  async function withErrors(reply: FastifyReply, render: (errors: FormErrors, values: Record<string, string>) => Promise<unknown>, form: { ok: false; errors: FormErrors; values: Record<string, string> }) {
-    reply.code(422);
-    return render(form.errors, form.values);
-  }
-
   // ---- the network overview ----
 
   async function renderNetwork(request: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, values: Record<string, string> = {}) {
@@ -84,7 +78,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     checkNetwork(viewer.scope, 'manage');
     const form = parseForm(nameForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderNetwork(request, reply, { network_name: e.name ?? '' }, v), form);
+    if (!form.ok) return renderNetwork(request, reply.code(422), { network_name: form.errors.name ?? '' }, form.values);
     await renameNetwork(app.db, viewer.id, form.data.name);
     setFlash(request, `The network is now called ${form.data.name}.`);
     return reply.redirect('/network', 303);
@@ -94,7 +88,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     checkNetwork(viewer.scope, 'manage');
     const form = parseForm(nameForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderNetwork(request, reply, { district_name: e.name ?? '' }, v), form);
+    if (!form.ok) return renderNetwork(request, reply.code(422), { district_name: form.errors.name ?? '' }, form.values);
     const id = await addDistrict(app.db, viewer.id, form.data.name);
     setFlash(request, `District ${form.data.name} created.`);
     return reply.redirect(`/districts/${id}`, 303);
@@ -104,7 +98,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     checkNetwork(viewer.scope, 'manage');
     const form = parseForm(groupForm('network'), request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderNetwork(request, reply, { group_name: e.name ?? e.role_key ?? '' }, v), form);
+    if (!form.ok) return renderNetwork(request, reply.code(422), { group_name: form.errors.name ?? form.errors.role_key ?? '' }, form.values);
     const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: null, siteId: null });
     setFlash(request, `Group ${form.data.name} created.`);
     return reply.redirect(`/groups/${id}`, 303);
@@ -139,7 +133,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     await districtFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(nameForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, request.params.id, { rename: e.name ?? '' }, v), form);
+    if (!form.ok) return renderDistrict(request, reply.code(422), request.params.id, { rename: form.errors.name ?? '' }, form.values);
     await renameThing(app.db, viewer.id, 'district', request.params.id, form.data.name);
     setFlash(request, `Renamed to ${form.data.name}.`);
     return reply.redirect(`/districts/${request.params.id}`, 303);
@@ -149,7 +143,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(archiveForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, request.params.id, e, v), form);
+    if (!form.ok) return renderDistrict(request, reply.code(422), request.params.id, form.errors, form.values);
     await archiveThing(app.db, viewer.id, 'district', district.id, form.data.archived);
     setFlash(request, form.data.archived ? `${district.name} is archived. Its history is kept.` : `${district.name} is active again.`);
     return reply.redirect(`/districts/${district.id}`, 303);
@@ -159,7 +153,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(nameForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, district.id, { site_name: e.name ?? '' }, v), form);
+    if (!form.ok) return renderDistrict(request, reply.code(422), district.id, { site_name: form.errors.name ?? '' }, form.values);
     const id = await addSite(app.db, viewer.id, district.id, form.data.name);
     setFlash(request, `Site ${form.data.name} created.`);
     return reply.redirect(`/sites/${id}`, 303);
@@ -169,7 +163,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(groupForm('district'), request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderDistrict(request, reply, district.id, { group_name: e.name ?? e.role_key ?? '' }, v), form);
+    if (!form.ok) return renderDistrict(request, reply.code(422), district.id, { group_name: form.errors.name ?? form.errors.role_key ?? '' }, form.values);
     const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: district.id, siteId: null });
     setFlash(request, `Group ${form.data.name} created.`);
     return reply.redirect(`/groups/${id}`, 303);
@@ -201,7 +195,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(nameForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderSite(request, reply, site.id, { rename: e.name ?? '' }, v), form);
+    if (!form.ok) return renderSite(request, reply.code(422), site.id, { rename: form.errors.name ?? '' }, form.values);
     await renameThing(app.db, viewer.id, 'site', site.id, form.data.name);
     setFlash(request, `Renamed to ${form.data.name}.`);
     return reply.redirect(`/sites/${site.id}`, 303);
@@ -211,7 +205,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(archiveForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderSite(request, reply, site.id, e, v), form);
+    if (!form.ok) return renderSite(request, reply.code(422), site.id, form.errors, form.values);
     await archiveThing(app.db, viewer.id, 'site', site.id, form.data.archived);
     setFlash(request, form.data.archived ? `${site.name} is archived. Its history is kept.` : `${site.name} is active again.`);
     return reply.redirect(`/sites/${site.id}`, 303);
@@ -221,7 +215,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(groupForm('site'), request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderSite(request, reply, site.id, { group_name: e.name ?? e.role_key ?? '' }, v), form);
+    if (!form.ok) return renderSite(request, reply.code(422), site.id, { group_name: form.errors.name ?? form.errors.role_key ?? '' }, form.values);
     const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: site.district_id, siteId: site.id });
     setFlash(request, `Group ${form.data.name} created.`);
     return reply.redirect(`/groups/${id}`, 303);
@@ -257,7 +251,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(nameForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, { rename: e.name ?? '' }, v), form);
+    if (!form.ok) return renderGroup(request, reply.code(422), group.id, { rename: form.errors.name ?? '' }, form.values);
     await renameThing(app.db, viewer.id, 'group', group.id, form.data.name);
     setFlash(request, `Renamed to ${form.data.name}.`);
     return reply.redirect(`/groups/${group.id}`, 303);
@@ -267,7 +261,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(archiveForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, e, v), form);
+    if (!form.ok) return renderGroup(request, reply.code(422), group.id, form.errors, form.values);
     await archiveThing(app.db, viewer.id, 'group', group.id, form.data.archived);
     setFlash(request, form.data.archived ? `${group.name} is archived. Its history is kept.` : `${group.name} is active again.`);
     return reply.redirect(`/groups/${group.id}`, 303);
@@ -277,14 +271,11 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(memberForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, { member_email: e.email ?? e.facilitator ?? '' }, v), form);
+    if (!form.ok) return renderGroup(request, reply.code(422), group.id, { member_email: form.errors.email ?? form.errors.facilitator ?? '' }, form.values);
     const person = await findPersonByEmail(app.db, form.data.email);
     if (person === undefined) {
-      return withErrors(
-        reply,
-        (e, v) => renderGroup(request, reply, group.id, e, v),
-        { ok: false, errors: { member_email: `No one has the email address ${form.data.email}. Add the person on the People page first.` }, values: { email: form.data.email } },
-      );
+      const error = `No one has the email address ${form.data.email}. Add the person on the People page first.`;
+      return renderGroup(request, reply.code(422), group.id, { member_email: error }, { email: form.data.email });
     }
     await addMembership(app.db, viewer.id, group.id, person.id, form.data.facilitator);
     setFlash(request, `${person.name} is in ${group.name}${form.data.facilitator ? ' as a facilitator' : ''}.`);
@@ -303,11 +294,11 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(facilitatorForm, request.body);
-    if (!form.ok) return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, e, v), form);
+    if (!form.ok) return renderGroup(request, reply.code(422), group.id, form.errors, form.values);
     const members = await listMembers(app.db, group.id);
     const member = members.find((candidate) => candidate.person_id === request.params.personId);
     if (member === undefined) {
-      return withErrors(reply, (e, v) => renderGroup(request, reply, group.id, e, v), { ok: false, errors: { form: 'That person is not in this group.' }, values: {} });
+      return renderGroup(request, reply.code(422), group.id, { form: 'That person is not in this group.' });
     }
     await addMembership(app.db, viewer.id, group.id, member.person_id, form.data.facilitator);
     setFlash(request, `${member.name} ${form.data.facilitator ? 'now facilitates' : 'no longer facilitates'} ${group.name}.`);

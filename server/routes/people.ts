@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { may, type Subject } from '../access/policy.js';
+import { may } from '../access/policy.js';
 import { hasOverview } from '../access/scope.js';
 import { NotFoundError } from '../errors.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
@@ -10,7 +10,7 @@ import { latestLinkFor } from '../repositories/access-links.js';
 import { listPeople } from '../repositories/people.js';
 import { issueAccessLink } from '../services/access-links.js';
 import { addPerson, archivePerson, changeAdminRole, editPerson } from '../services/organisation.js';
-import { ForbiddenError, personFor } from '../services/organisation-access.js';
+import { ForbiddenError, personFor, personSubject } from '../services/organisation-access.js';
 import { emailField, idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 import { linkBase } from './links.js';
@@ -74,7 +74,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderPerson(request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: FormErrors; values?: Record<string, string>; issuedLink?: { url: string; purpose: string; expiresAt: string } } = {}) {
     const viewer = requireViewer(request);
     const { person, groups } = await personFor(app.db, viewer.scope, id);
-    const subject: Subject = { kind: 'person', id, places: groups.map((group) => group.place) };
+    const subject = personSubject(person, groups);
     const latestLink = await latestLinkFor(app.db, id);
     return reply.view('pages/people/show', {
       title: person.name,

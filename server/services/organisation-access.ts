@@ -59,6 +59,17 @@ export async function groupFor(db: Db, scope: AccessScope, id: number, action: A
   return group;
 }
 
+/** A person as the policy sees them: admin or not, and every group seat they hold. */
+export function personSubject(person: Person, groups: readonly GroupWithPlace[]): Subject {
+  return {
+    kind: 'person',
+    id: person.id,
+    isNetworkAdmin: person.is_network_admin === 1,
+    hasPassword: person.password_hash !== null,
+    places: groups.map((group) => group.place),
+  };
+}
+
 export interface PersonWithGroups {
   person: Person;
   groups: Awaited<ReturnType<typeof groupsOfPerson>>;
@@ -68,6 +79,6 @@ export async function personFor(db: Db, scope: AccessScope, id: number, action: 
   const person = await findPerson(db, id);
   if (person === undefined) throw absent('person', id);
   const groups = await groupsOfPerson(db, id);
-  check(scope, action, { kind: 'person', id, places: groups.map((group) => group.place) }, 'person');
+  check(scope, action, personSubject(person, groups), 'person');
   return { person, groups };
 }

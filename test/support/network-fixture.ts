@@ -4,7 +4,8 @@
  *   network "Riverside Improvement Network"
  *   ├─ district A "Alder District"   ── group "Alder district leaders" (district-leader): districtLeaderA
  *   │   └─ site A1 "Alder Elementary" ── "Alder Elementary school leaders" (school-leader): schoolLeaderA1
- *   │                                 └─ "Alder Elementary improvement team": facilitatorA1 (facilitator), memberA1
+ *   │                                 └─ "Alder Elementary improvement team": facilitatorA1 (facilitator), memberA1,
+ *   │                                    and newcomerA1 (no password yet: someone to invite)
  *   ├─ district B "Birch District"
  *   │   └─ site B1 "Birch High"       ── "Birch High improvement team": memberB1
  *   └─ hub group "Riverside hub team" (hub-team): hubMember
@@ -60,6 +61,8 @@ export interface NetworkFixture {
     hub: FixtureThing;
   };
   people: Record<PersonaName, FixturePerson>;
+  /** In team A1 but has never set a password: cannot sign in, can be invited. */
+  newcomerA1: FixturePerson;
 }
 
 export interface FixtureThing {
@@ -78,6 +81,8 @@ export async function seedNetwork(app: FastifyInstance): Promise<NetworkFixture>
     people[persona] = { id, ...details };
   }
   const actor = people.admin.id;
+  const newcomerDetails = { name: 'Nell North', email: 'nell.north@alder.test' };
+  const newcomerA1 = { id: await createPerson(db, newcomerDetails), ...newcomerDetails };
 
   const networkName = 'Riverside Improvement Network';
   await renameNetwork(db, actor, networkName);
@@ -103,10 +108,11 @@ export async function seedNetwork(app: FastifyInstance): Promise<NetworkFixture>
   await join(groups.schoolLeadersA1.id, 'schoolLeaderA1');
   await join(groups.teamA1.id, 'facilitatorA1', true);
   await join(groups.teamA1.id, 'memberA1');
+  await addMembership(db, actor, groups.teamA1.id, newcomerA1.id, false);
   await join(groups.teamB1.id, 'memberB1');
   await join(groups.hub.id, 'hubMember');
 
-  return { app, networkName, districts: { A, B }, sites: { A1, B1 }, groups, people };
+  return { app, networkName, districts: { A, B }, sites: { A1, B1 }, groups, people, newcomerA1 };
 }
 
 /** A fresh app on an in-memory database, with the network seeded. */

@@ -1,0 +1,411 @@
+/**
+ * Who may see and do what, over HTTP: every persona of the network fixture against every page and
+ * action of the network, people and audit areas.
+ *
+ * Rules under test (server/access/policy.ts): outside a person's scope answers 404, as if absent;
+ * seen but not theirs to change answers 403; a successful POST answers 303 (the access link: 200,
+ * shown once). Anonymous visitors are sent to sign in (303) and change nothing.
+ *
+ * Refused cells run on one shared app and must leave the database exactly as it was. Cells that
+ * succeed and change state each get a fresh app, so no cell depends on another.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addMembership } from '../../server/services/organisation.js';
+import { anonymous, signIn, type Agent, type Form } from '../support/http.js';
+import { auditEvents, snapshot } from '../support/db-snapshot.js';
+import { buildNetworkFixture, PASSWORD, personaNames, type FixturePerson, type NetworkFixture, type PersonaName } from '../support/network-fixture.js';
+
+type Persona = PersonaName | 'anonymous';
+const personas: readonly Persona[] = [...personaNames, 'anonymous'];
+
+/** One status per persona, in the order of `personas`. */
+type Statuses = readonly [admin: number, hubMember: number, districtLeaderA: number, schoolLeaderA1: number, facilitatorA1: number, memberA1: number, memberB1: number, anonymous: number];
+
+interface Route {
+  method: 'GET' | 'POST';
+  /** The path with the fixture's names for ids, as it appears in test names: /districts/B. */
+  label: string;
+  action?: string;
+  url: (f: NetworkFixture, me: FixturePerson) => string;
+  form?: (f: NetworkFixture) => Form;
+  /** The audit action a successful POST records. */
+  audit?: string;
+  statuses: Statuses;
+}
+
+interface Cell {
+  persona: Persona;
+  method: 'GET' | 'POST';
+  name: string;
+  url: (f: NetworkFixture, me: FixturePerson) => string;
+  form: ((f: NetworkFixture) => Form) | undefined;
+  audit: string | undefined;
+  expected: number;
+}
+
+const get = (label: string, url: Route['url'], statuses: Statuses): Route => ({ method: 'GET', label, url, statuses });
+const post = (label: string, action: string, url: Route['url'], form: Route['form'], audit: string, statuses: Statuses): Route => ({
+  method: 'POST',
+  label,
+  action,
+  url,
+  form,
+  audit,
+  statuses,
+});
+
+const rename = () => ({ name: 'A new name' });
+const archive = () => ({ archived: 'true' });
+
+// prettier-ignore
+const routes: Route[] = [
+  //                                                                                         adm  hub  dlA  slA1 facA1 memA1 memB1 anon
+  get('/',                        () => '/',                                                [200, 200, 200, 200, 200, 200, 200, 200]),
+  get('/network',                 () => '/network',                                         [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/districts/A',             (f) => `/districts/${f.districts.A.id}`,                  [200, 200, 200, 404, 404, 404, 404, 303]),
+  get('/districts/B',             (f) => `/districts/${f.districts.B.id}`,                  [200, 200, 404, 404, 404, 404, 404, 303]),
+  get('/districts/999 (missing)', () => '/districts/999',                                   [404, 404, 404, 404, 404, 404, 404, 303]),
+  get('/sites/A1',                (f) => `/sites/${f.sites.A1.id}`,                         [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/sites/B1',                (f) => `/sites/${f.sites.B1.id}`,                         [200, 200, 404, 404, 404, 404, 404, 303]),
+  get('/groups/districtLeadersA', (f) => `/groups/${f.groups.districtLeadersA.id}`,         [200, 200, 200, 404, 404, 404, 404, 303]),
+  get('/groups/schoolLeadersA1',  (f) => `/groups/${f.groups.schoolLeadersA1.id}`,          [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/groups/teamA1',           (f) => `/groups/${f.groups.teamA1.id}`,                   [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/groups/teamB1',           (f) => `/groups/${f.groups.teamB1.id}`,                   [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/groups/hub',              (f) => `/groups/${f.groups.hub.id}`,                      [200, 200, 404, 404, 404, 404, 404, 303]),
+  get('/people',                  () => '/people',                                          [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/people/self',             (_f, me) => `/people/${me.id}`,                           [200, 200, 200, 200, 200, 200, 200, 303]),
+  get('/people/districtLeaderA',  (f) => `/people/${f.people.districtLeaderA.id}`,          [200, 200, 200, 404, 404, 404, 404, 303]),
+  get('/people/memberA1',         (f) => `/people/${f.people.memberA1.id}`,                 [200, 200, 200, 200, 404, 200, 404, 303]),
+  get('/people/memberB1',         (f) => `/people/${f.people.memberB1.id}`,                 [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/people/admin',            (f) => `/people/${f.people.admin.id}`,                    [200, 200, 404, 404, 404, 404, 404, 303]),
+  get('/admin/audit',             () => '/admin/audit',                                     [200, 403, 404, 404, 404, 404, 404, 303]),
+  get('/admin/import',            () => '/admin/import',                                    [200, 403, 404, 404, 404, 404, 404, 303]),
+  get('/admin/import/template.csv', () => '/admin/import/template.csv',                     [200, 403, 404, 404, 404, 404, 404, 303]),
+
+  // ---- the network ----                                                                                                         adm  hub  dlA  slA1 facA1 memA1 memB1 anon
+  post('/network', 'rename',                () => '/network',                               rename,                                 'network.rename',      [303, 403, 403, 403, 404, 404, 404, 303]),
+  post('/network/districts', 'add',         () => '/network/districts',                     () => ({ name: 'Cedar District' }),     'district.create',     [303, 403, 403, 403, 404, 404, 404, 303]),
+  post('/network/groups', 'add',            () => '/network/groups',                        () => ({ name: 'Second hub', role_key: 'hub-team' }), 'group.create', [303, 403, 403, 403, 404, 404, 404, 303]),
+  // ---- districts ----
+  post('/districts/A', 'rename',            (f) => `/districts/${f.districts.A.id}`,          rename,                                 'district.rename',     [303, 403, 403, 404, 404, 404, 404, 303]),
+  post('/districts/B', 'rename',            (f) => `/districts/${f.districts.B.id}`,          rename,                                 'district.rename',     [303, 403, 404, 404, 404, 404, 404, 303]),
+  post('/districts/A/archive', 'archive',   (f) => `/districts/${f.districts.A.id}/archive`,  archive,                                'district.archive',    [303, 403, 403, 404, 404, 404, 404, 303]),
+  post('/districts/B/archive', 'archive',   (f) => `/districts/${f.districts.B.id}/archive`,  archive,                                'district.archive',    [303, 403, 404, 404, 404, 404, 404, 303]),
+  post('/districts/A/sites', 'add site',    (f) => `/districts/${f.districts.A.id}/sites`,    () => ({ name: 'Alder Middle' }),       'site.create',         [303, 403, 403, 404, 404, 404, 404, 303]),
+  post('/districts/B/sites', 'add site',    (f) => `/districts/${f.districts.B.id}/sites`,    () => ({ name: 'Birch Middle' }),       'site.create',         [303, 403, 404, 404, 404, 404, 404, 303]),
+  post('/districts/A/groups', 'add group',  (f) => `/districts/${f.districts.A.id}/groups`,   () => ({ name: 'More leaders', role_key: 'district-leader' }), 'group.create', [303, 403, 403, 404, 404, 404, 404, 303]),
+  post('/districts/B/groups', 'add group',  (f) => `/districts/${f.districts.B.id}/groups`,   () => ({ name: 'More leaders', role_key: 'district-leader' }), 'group.create', [303, 403, 404, 404, 404, 404, 404, 303]),
+  // ---- sites ----
+  post('/sites/A1', 'rename',               (f) => `/sites/${f.sites.A1.id}`,                 rename,                                 'site.rename',         [303, 403, 403, 403, 404, 404, 404, 303]),
+  post('/sites/B1', 'rename',               (f) => `/sites/${f.sites.B1.id}`,                 rename,                                 'site.rename',         [303, 403, 404, 404, 404, 404, 404, 303]),
+  post('/sites/A1/archive', 'archive',      (f) => `/sites/${f.sites.A1.id}/archive`,         archive,                                'site.archive',        [303, 403, 403, 403, 404, 404, 404, 303]),
+  post('/sites/B1/archive', 'archive',      (f) => `/sites/${f.sites.B1.id}/archive`,         archive,                                'site.archive',        [303, 403, 404, 404, 404, 404, 404, 303]),
+  post('/sites/A1/groups', 'add group',     (f) => `/sites/${f.sites.A1.id}/groups`,          () => ({ name: 'Second team', role_key: 'improvement-team' }), 'group.create', [303, 403, 403, 403, 404, 404, 404, 303]),
+  post('/sites/B1/groups', 'add group',     (f) => `/sites/${f.sites.B1.id}/groups`,          () => ({ name: 'Second team', role_key: 'improvement-team' }), 'group.create', [303, 403, 404, 404, 404, 404, 404, 303]),
+  // ---- groups ----
+  post('/groups/districtLeadersA', 'rename', (f) => `/groups/${f.groups.districtLeadersA.id}`, rename,                                'group.rename',        [303, 403, 403, 404, 404, 404, 404, 303]),
+  post('/groups/teamA1', 'rename',          (f) => `/groups/${f.groups.teamA1.id}`,           rename,                                 'group.rename',        [303, 403, 403, 403, 403, 403, 404, 303]),
+  post('/groups/teamB1', 'rename',          (f) => `/groups/${f.groups.teamB1.id}`,           rename,                                 'group.rename',        [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/groups/teamA1/archive', 'archive', (f) => `/groups/${f.groups.teamA1.id}/archive`,   archive,                                'group.archive',       [303, 403, 403, 403, 403, 403, 404, 303]),
+  post('/groups/teamB1/archive', 'archive', (f) => `/groups/${f.groups.teamB1.id}/archive`,   archive,                                'group.archive',       [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/groups/teamA1/members', 'add memberB1 as facilitator', (f) => `/groups/${f.groups.teamA1.id}/members`, (f) => ({ email: f.people.memberB1.email, facilitator: 'on' }), 'group.add-member', [303, 403, 403, 403, 403, 403, 404, 303]),
+  post('/groups/teamB1/members', 'add memberA1 as facilitator', (f) => `/groups/${f.groups.teamB1.id}/members`, (f) => ({ email: f.people.memberA1.email, facilitator: 'on' }), 'group.add-member', [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/groups/teamA1/members/memberA1/remove', 'remove',           (f) => `/groups/${f.groups.teamA1.id}/members/${f.people.memberA1.id}/remove`,      undefined, 'group.remove-member', [303, 403, 403, 403, 403, 403, 404, 303]),
+  post('/groups/teamB1/members/memberB1/remove', 'remove',           (f) => `/groups/${f.groups.teamB1.id}/members/${f.people.memberB1.id}/remove`,      undefined, 'group.remove-member', [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/groups/teamA1/members/memberA1/facilitator', 'make facilitator', (f) => `/groups/${f.groups.teamA1.id}/members/${f.people.memberA1.id}/facilitator`, () => ({ facilitator: 'on' }), 'group.add-member', [303, 403, 403, 403, 403, 403, 404, 303]),
+  post('/groups/teamB1/members/memberB1/facilitator', 'make facilitator', (f) => `/groups/${f.groups.teamB1.id}/members/${f.people.memberB1.id}/facilitator`, () => ({ facilitator: 'on' }), 'group.add-member', [303, 403, 404, 404, 404, 404, 403, 303]),
+  // ---- people ----
+  post('/people', 'add',                    () => '/people',                                  () => ({ name: 'Nora New', email: 'nora.new@alder.test' }), 'person.create', [303, 403, 403, 403, 404, 404, 404, 303]),
+  post('/people/memberA1', 'edit',          (f) => `/people/${f.people.memberA1.id}`,         (f) => ({ name: 'Milo Moss-Smith', email: f.people.memberA1.email }), 'person.update', [303, 403, 403, 403, 404, 403, 404, 303]),
+  post('/people/memberB1', 'edit',          (f) => `/people/${f.people.memberB1.id}`,         (f) => ({ name: 'Bea Brook-Smith', email: f.people.memberB1.email }), 'person.update', [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/people/memberA1/admin', 'make admin', (f) => `/people/${f.people.memberA1.id}/admin`, () => ({ admin: 'true' }),             'person.grant-admin',  [303, 403, 403, 403, 404, 403, 404, 303]),
+  post('/people/memberB1/admin', 'make admin', (f) => `/people/${f.people.memberB1.id}/admin`, () => ({ admin: 'true' }),             'person.grant-admin',  [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/people/memberA1/archive', 'archive', (f) => `/people/${f.people.memberA1.id}/archive`, archive,                              'person.archive',      [303, 403, 403, 403, 404, 403, 404, 303]),
+  post('/people/memberB1/archive', 'archive', (f) => `/people/${f.people.memberB1.id}/archive`, archive,                              'person.archive',      [303, 403, 404, 404, 404, 404, 403, 303]),
+  // A person with no password gets an invitation; one with a password gets a reset link, which is a
+  // way into their account (and their private placements): leaders may invite, only admins may reset.
+  post('/people/newcomerA1/access-link', 'invitation', (f) => `/people/${f.newcomerA1.id}/access-link`, undefined,                  'invitation.create',   [200, 403, 200, 200, 404, 404, 404, 303]),
+  post('/people/memberA1/access-link', 'reset', (f) => `/people/${f.people.memberA1.id}/access-link`, undefined,                     'reset.create',        [200, 403, 403, 403, 404, 403, 404, 303]),
+  post('/people/memberB1/access-link', 'reset', (f) => `/people/${f.people.memberB1.id}/access-link`, undefined,                     'reset.create',        [200, 403, 404, 404, 404, 404, 403, 303]),
+  post('/people/self/access-link', 'reset', (_f, me) => `/people/${me.id}/access-link`,       undefined,                              'reset.create',        [200, 403, 403, 403, 403, 403, 403, 303]),
+];
+
+/** The table: one row per persona and route, with the exact status expected. */
+const cells: Cell[] = routes.flatMap((route) =>
+  personas.map((persona, index) => {
+    const expected = route.statuses[index]!;
+    const action = route.action === undefined ? '' : ` (${route.action})`;
+    return {
+      persona,
+      method: route.method,
+      name: `${persona}: ${route.method} ${route.label}${action} → ${expected}`,
+      url: route.url,
+      form: route.form,
+      audit: route.audit,
+      expected,
+    };
+  }),
+);
+
+/** A successful action changes state: it gets an app of its own. */
+const changesState = (cell: Cell): boolean => cell.method === 'POST' && cell.persona !== 'anonymous' && cell.expected < 400;
+
+const meOf = (f: NetworkFixture, persona: Persona): FixturePerson => f.people[persona === 'anonymous' ? 'admin' : persona];
+
+async function agentFor(f: NetworkFixture, persona: Persona, index: number): Promise<Agent> {
+  const remoteAddress = `10.0.0.${index + 1}`;
+  if (persona === 'anonymous') return anonymous(f.app, { remoteAddress });
+  return signIn(f.app, f.people[persona].email, PASSWORD, { remoteAddress });
+}
+
+function send(agent: Agent, f: NetworkFixture, cell: Cell) {
+  const url = cell.url(f, meOf(f, cell.persona));
+  if (cell.method === 'GET') return agent.get(url);
+  return agent.post(url, cell.form?.(f) ?? {}, { tokenFrom: cell.persona === 'anonymous' ? '/sign-in' : '/' });
+}
+
+describe('permission matrix: refusals, reads and sign-in redirects (one shared app)', () => {
+  let f: NetworkFixture;
+  const agents = new Map<Persona, Agent>();
+
+  beforeAll(async () => {
+    f = await buildNetworkFixture();
+    for (const [index, persona] of personas.entries()) agents.set(persona, await agentFor(f, persona, index));
+  });
+  afterAll(async () => {
+    await f.app.close();
+  });
+
+  it.each(cells.filter((cell) => !changesState(cell)).map((cell) => [cell.name, cell] as const))('%s', async (_name, cell) => {
+    const before = await snapshot(f.app.db);
+    const response = await send(agents.get(cell.persona)!, f, cell);
+
+    expect(response.statusCode).toBe(cell.expected);
+    if (cell.expected === 404) expect(response.body).toMatch(/in your part of the network|There is no/);
+    if (cell.expected === 403) expect(response.body).toContain('your role does not let you change it');
+    if (cell.persona === 'anonymous' && cell.expected === 303) {
+      const url = cell.url(f, meOf(f, cell.persona));
+      expect(response.headers.location).toBe(cell.method === 'GET' ? `/sign-in?next=${encodeURIComponent(url)}` : '/sign-in');
+    }
+    if (cell.method === 'GET' && cell.expected === 200 && cell.persona !== 'anonymous' && String(response.headers['content-type']).startsWith('text/html')) {
+      expect(response.body).toContain(`<span class="account__name">${f.people[cell.persona].name}</span>`);
+    }
+    // Refused or not, nothing about the network, its people, links or audit log changed.
+    expect(await snapshot(f.app.db)).toEqual(before);
+  });
+});
+
+describe('permission matrix: actions that succeed (a fresh app each)', () => {
+  // Each cell has its own app, so they can run side by side (sign-in's scrypt runs off the main thread).
+  it.concurrent.for(cells.filter(changesState).map((cell) => [cell.name, cell] as const))('%s', async ([, cell], { expect }) => {
+    const f = await buildNetworkFixture();
+    try {
+      const agent = await agentFor(f, cell.persona, 0);
+      const before = await auditEvents(f.app.db);
+      const response = await send(agent, f, cell);
+
+      expect(response.statusCode).toBe(cell.expected);
+      if (cell.expected === 303) {
+        expect(response.headers.location).toMatch(/^\/(?!sign-in)/);
+      } else {
+        // The link is shown on this response only, and must not be cached.
+        expect(response.body).toMatch(/\/access\/[A-Za-z0-9_-]{20,}/);
+        expect(response.headers['cache-control']).toBe('no-store');
+      }
+      const after = await auditEvents(f.app.db);
+      expect(after).toHaveLength(before.length + 1);
+      expect(after.at(-1)).toMatchObject({ action: cell.audit, actor_id: meOf(f, cell.persona).id });
+    } finally {
+      await f.app.close();
+    }
+  });
+});
+
+describe('membership forms, sent exactly as the group page sends them', () => {
+  let f: NetworkFixture;
+  let admin: Agent;
+  beforeEach(async () => {
+    f = await buildNetworkFixture();
+    admin = await signIn(f.app, f.people.admin.email, PASSWORD);
+  });
+  afterEach(async () => {
+    await f.app.close();
+  });
+  const membership = (groupId: number, personId: number) =>
+    f.app.db.selectFrom('group_members').select('is_facilitator').where('group_id', '=', groupId).where('person_id', '=', personId).executeTakeFirst();
+
+  it('admin: POST /groups/teamA1/members with the Facilitator box unticked (no field) → 303, a plain member', async () => {
+    // An unticked checkbox is not sent at all.
+    const response = await admin.post(`/groups/${f.groups.teamA1.id}/members`, { email: f.people.memberB1.email });
+    expect(response.statusCode).toBe(303);
+    expect(await membership(f.groups.teamA1.id, f.people.memberB1.id)).toEqual({ is_facilitator: 0 });
+  });
+
+  it('admin: POST /groups/teamA1/members/facilitatorA1/facilitator from "Stop facilitating" (no field) → 303, no longer facilitates', async () => {
+    const page = await admin.get(`/groups/${f.groups.teamA1.id}`);
+    const stopForm = new RegExp(`action="/groups/${f.groups.teamA1.id}/members/${f.people.facilitatorA1.id}/facilitator"[^]*?</form>`).exec(page.body)?.[0];
+    expect(stopForm).toContain('Stop facilitating');
+    expect(stopForm).not.toContain('name="facilitator"');
+
+    const response = await admin.post(`/groups/${f.groups.teamA1.id}/members/${f.people.facilitatorA1.id}/facilitator`, {});
+    expect(response.statusCode).toBe(303);
+    expect(await membership(f.groups.teamA1.id, f.people.facilitatorA1.id)).toEqual({ is_facilitator: 0 });
+  });
+});
+
+describe('what each persona sees in lists', () => {
+  let f: NetworkFixture;
+  const agents = new Map<Persona, Agent>();
+  const page = async (persona: Persona, url: string): Promise<string> => {
+    const response = await agents.get(persona)!.get(url);
+    expect(response.statusCode, `${persona} GET ${url}`).toBe(200);
+    return response.body;
+  };
+
+  beforeAll(async () => {
+    f = await buildNetworkFixture();
+    for (const [index, persona] of personas.entries()) agents.set(persona, await agentFor(f, persona, index));
+  });
+  afterAll(async () => {
+    await f.app.close();
+  });
+
+  it('the district leader of A sees district A on /network, not B, not the hub', async () => {
+    const html = await page('districtLeaderA', '/network');
+    expect(html).toContain(`href="/districts/${f.districts.A.id}"`);
+    expect(html).toContain(f.districts.A.name);
+    expect(html).not.toContain(`href="/districts/${f.districts.B.id}"`);
+    expect(html).not.toContain('Birch');
+    expect(html).not.toContain(f.groups.hub.name);
+    expect(html).not.toContain('Manage the network');
+  });
+
+  it("the district leader of A sees A's sites and district groups on /districts/A", async () => {
+    const html = await page('districtLeaderA', `/districts/${f.districts.A.id}`);
+    expect(html).toContain(`href="/sites/${f.sites.A1.id}"`);
+    expect(html).toContain(f.sites.A1.name);
+    expect(html).toContain(`href="/groups/${f.groups.districtLeadersA.id}"`);
+    expect(html).not.toContain('Birch');
+    expect(html).not.toContain('Manage this district');
+  });
+
+  it("the district leader of A sees A's people, with emails, on /people and none of B's", async () => {
+    const html = await page('districtLeaderA', '/people');
+    for (const persona of ['districtLeaderA', 'schoolLeaderA1', 'facilitatorA1', 'memberA1'] as const) {
+      expect(html).toContain(f.people[persona].name);
+      expect(html).toContain(f.people[persona].email);
+    }
+    for (const persona of ['memberB1', 'admin', 'hubMember'] as const) {
+      expect(html).not.toContain(f.people[persona].name);
+      expect(html).not.toContain(f.people[persona].email);
+    }
+    expect(html).toContain(f.newcomerA1.email);
+    expect(html).toContain('5 people');
+    expect(html).not.toContain('Add a person');
+  });
+
+  it('a search on /people stays inside the scope', async () => {
+    const html = await page('districtLeaderA', '/people?q=birch');
+    expect(html).toContain('0 people');
+    expect(html).not.toContain(f.people.memberB1.name);
+  });
+
+  it('the school leader of A1 sees their site on /network but no district, and only A1 people', async () => {
+    const network = await page('schoolLeaderA1', '/network');
+    expect(network).toContain('Your sites');
+    expect(network).toContain(`href="/sites/${f.sites.A1.id}"`);
+    expect(network).not.toContain('href="/districts/');
+    expect(network).not.toContain('Birch');
+
+    const people = await page('schoolLeaderA1', '/people');
+    for (const persona of ['schoolLeaderA1', 'facilitatorA1', 'memberA1'] as const) expect(people).toContain(f.people[persona].email);
+    for (const persona of ['districtLeaderA', 'memberB1', 'admin', 'hubMember'] as const) expect(people).not.toContain(f.people[persona].name);
+    expect(people).toContain('4 people');
+  });
+
+  it.each(['memberA1', 'facilitatorA1'] as const)("%s sees teammates' names but not their emails on /groups/teamA1", async (persona) => {
+    const html = await page(persona, `/groups/${f.groups.teamA1.id}`);
+    expect(html).toContain(f.people.facilitatorA1.name);
+    expect(html).toContain(f.people.memberA1.name);
+    expect(html).not.toContain(f.people.facilitatorA1.email);
+    expect(html).not.toContain(f.people.memberA1.email);
+    expect(html).not.toContain('href="/people/');
+    expect(html).not.toContain('Manage this group');
+  });
+
+  it.each(['schoolLeaderA1', 'districtLeaderA', 'admin'] as const)('%s sees the emails of team A1 on /groups/teamA1', async (persona) => {
+    const html = await page(persona, `/groups/${f.groups.teamA1.id}`);
+    expect(html).toContain(f.people.facilitatorA1.email);
+    expect(html).toContain(f.people.memberA1.email);
+    expect(html).toContain(`href="/people/${f.people.memberA1.id}"`);
+  });
+
+  it('a team member of B1 sees only their own team on their page and in their group', async () => {
+    const home = await page('memberB1', '/');
+    expect(home).toContain(f.groups.teamB1.name);
+    expect(home).not.toContain('Alder');
+    expect(home).not.toContain('href="/network"');
+    const group = await page('memberB1', `/groups/${f.groups.teamB1.id}`);
+    expect(group).toContain(f.people.memberB1.name);
+    expect(group).not.toContain('Alder');
+  });
+
+  it('team members get no Network, People or admin links; leaders get Network and People; only the admin gets the audit log', async () => {
+    const nav = async (persona: Persona) => {
+      const html = await page(persona, '/');
+      return {
+        network: html.includes('href="/network"'),
+        people: html.includes('href="/people"'),
+        audit: html.includes('href="/admin/audit"'),
+      };
+    };
+    expect(await nav('memberA1')).toEqual({ network: false, people: false, audit: false });
+    expect(await nav('facilitatorA1')).toEqual({ network: false, people: false, audit: false });
+    expect(await nav('schoolLeaderA1')).toEqual({ network: true, people: true, audit: false });
+    expect(await nav('districtLeaderA')).toEqual({ network: true, people: true, audit: false });
+    expect(await nav('hubMember')).toEqual({ network: true, people: true, audit: false });
+    expect(await nav('admin')).toEqual({ network: true, people: true, audit: true });
+  });
+
+  it('the hub team sees the whole network read-only; the admin sees it with the forms to change it', async () => {
+    for (const persona of ['hubMember', 'admin'] as const) {
+      const html = await page(persona, '/network');
+      expect(html).toContain(f.districts.A.name);
+      expect(html).toContain(f.districts.B.name);
+      expect(html).toContain(f.groups.hub.name);
+      expect(html.includes('Manage the network'), persona).toBe(persona === 'admin');
+    }
+    const people = await page('hubMember', '/people');
+    expect(people).toContain('8 people');
+  });
+
+  it('an out-of-scope district answers exactly as a missing one (no existence leak)', async () => {
+    const normalise = (html: string, id: number) => html.replace(/name="_csrf" value="[^"]*"/g, '').replaceAll(`number ${id}`, 'number N');
+    const hidden = await agents.get('districtLeaderA')!.get(`/districts/${f.districts.B.id}`);
+    const missing = await agents.get('districtLeaderA')!.get('/districts/999');
+    expect(hidden.statusCode).toBe(404);
+    expect(missing.statusCode).toBe(404);
+    expect(normalise(hidden.body, f.districts.B.id)).toBe(normalise(missing.body, 999));
+  });
+});
+
+describe('links handed out by leaders', () => {
+  it('a district leader cannot hand out a password-reset link for a network admin who sits in one of their groups', async () => {
+    // An admin who also belongs to a team of district A (a hub facilitator on a school team, say).
+    const f = await buildNetworkFixture();
+    try {
+      await addMembership(f.app.db, f.people.admin.id, f.groups.teamA1.id, f.people.admin.id, false);
+      const leader = await signIn(f.app, f.people.districtLeaderA.email, PASSWORD, { remoteAddress: '10.9.0.2' });
+      const before = await snapshot(f.app.db);
+
+      const response = await leader.post(`/people/${f.people.admin.id}/access-link`);
+
+      // A reset link for the admin, in the leader's hands, is the admin's account: it must be refused.
+      expect(response.statusCode).toBe(403);
+      expect(response.body).not.toMatch(/\/access\/[A-Za-z0-9_-]{20,}/);
+      expect(await snapshot(f.app.db)).toEqual(before);
+    } finally {
+      await f.app.close();
+    }
+  });
+});
