@@ -1,20 +1,21 @@
-/** Builds a person's access scope from their active group memberships. */
+/** Builds a person's access scope from their group memberships. */
 import type { Db } from '../db/types.js';
 import { membershipsForScope } from '../repositories/people.js';
 import type { AccessScope } from './scope.js';
 
 export async function loadAccessScope(db: Db, person: { id: number; is_network_admin: number }): Promise<AccessScope> {
   const memberships = await membershipsForScope(db, person.id);
-  const idsWhere = (predicate: (m: (typeof memberships)[number]) => boolean, pick: (m: (typeof memberships)[number]) => number | null): number[] =>
-    [...new Set(memberships.filter(predicate).map(pick))].filter((id): id is number => id !== null);
+  // Members keep seeing their archived groups (their history); only active groups confer leadership.
+  const active = memberships.filter((m) => m.archived === 0);
+  const distinct = (ids: (number | null)[]): number[] => [...new Set(ids)].filter((id): id is number => id !== null);
   const isNetworkAdmin = person.is_network_admin === 1;
   return {
     personId: person.id,
     isNetworkAdmin,
-    seesWholeNetwork: isNetworkAdmin || memberships.some((m) => m.role_key === 'hub-team'),
-    ledDistrictIds: idsWhere((m) => m.role_key === 'district-leader', (m) => m.district_id),
-    ledSiteIds: idsWhere((m) => m.role_key === 'school-leader', (m) => m.site_id),
+    seesWholeNetwork: isNetworkAdmin || active.some((m) => m.role_key === 'hub-team'),
+    ledDistrictIds: distinct(active.filter((m) => m.role_key === 'district-leader').map((m) => m.district_id)),
+    ledSiteIds: distinct(active.filter((m) => m.role_key === 'school-leader').map((m) => m.site_id)),
     groupIds: memberships.map((m) => m.group_id),
-    facilitatedGroupIds: memberships.filter((m) => m.is_facilitator === 1).map((m) => m.group_id),
+    facilitatedGroupIds: active.filter((m) => m.is_facilitator === 1).map((m) => m.group_id),
   };
 }

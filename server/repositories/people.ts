@@ -110,16 +110,16 @@ export async function countActiveNetworkAdmins(db: Db): Promise<number> {
   return row.n;
 }
 
-/** Scope inputs: the person's memberships with each group's role and place. */
+/** Scope inputs: the person's memberships with each group's role, place and whether it is archived. */
 export async function membershipsForScope(
   db: Db,
   personId: number,
-): Promise<{ group_id: number; role_key: string; is_facilitator: number; district_id: number | null; site_id: number | null }[]> {
+): Promise<{ group_id: number; role_key: string; is_facilitator: number; district_id: number | null; site_id: number | null; archived: number }[]> {
   return db
     .selectFrom('group_members')
     .innerJoin('groups', 'groups.id', 'group_members.group_id')
     .select(['groups.id as group_id', 'groups.role_key', 'group_members.is_facilitator', 'groups.district_id', 'groups.site_id'])
+    .select(sql<number>`groups.archived_at is not null`.as('archived'))
     .where('group_members.person_id', '=', personId)
-    .where('groups.archived_at', 'is', null)
     .execute();
 }
