@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as organisation from './0001_organisation.js';
 import * as access from './0002_access.js';
+import * as progressChecks from './0003_progress_checks.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_organisation': organisation,
   '0002_access': access,
+  '0003_progress_checks': progressChecks,
 };

@@ -13,12 +13,15 @@ import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
 import auditRoutes from './routes/audit.js';
 import authRoutes from './routes/auth.js';
+import checkRoutes from './routes/checks.js';
+import consensusRoutes from './routes/consensus.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
 import importRoutes from './routes/import.js';
 import mapRoutes from './routes/maps.js';
 import networkRoutes from './routes/network.js';
 import peopleRoutes from './routes/people.js';
+import selfAssessmentRoutes from './routes/self-assessment.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,5 +62,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(peopleRoutes);
   await app.register(auditRoutes);
   await app.register(importRoutes);
+  await app.register(checkRoutes);
+  await app.register(selfAssessmentRoutes);
+  await app.register(consensusRoutes);
   return app;
 }

@@ -30,6 +30,12 @@ const environmentSchema = z.object({
     .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
     .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
     .optional(),
+  MIN_GROUP_SIZE: z.coerce
+    .number({ message: 'must be a whole number from 1 to 50' })
+    .int('must be a whole number from 1 to 50')
+    .min(1, 'must be a whole number from 1 to 50')
+    .max(50, 'must be a whole number from 1 to 50')
+    .default(3),
   ICMAP_NETWORK_NAME: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
 });
 
@@ -46,6 +52,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Behind a reverse proxy that terminates HTTPS: trust X-Forwarded-* and mark cookies Secure over HTTPS. */
   trustProxy: boolean;
+  /** Leaders outside a group see its individual placements (as aggregates) only from this many submissions. */
+  minGroupSize: number;
   /** Creates the first network admin at start-up, for unattended installs (both or neither). */
   initialAdmin: { email: string; password: string; networkName: string | undefined } | undefined;
 }
@@ -91,6 +99,7 @@ export function loadConfig(
     prettyLogs: options.isTerminal ?? process.stdout.isTTY,
     publicUrl: values.PUBLIC_URL,
     trustProxy: values.TRUST_PROXY,
+    minGroupSize: values.MIN_GROUP_SIZE,
     initialAdmin:
       values.ICMAP_ADMIN_EMAIL !== undefined && values.ICMAP_ADMIN_PASSWORD !== undefined
         ? { email: values.ICMAP_ADMIN_EMAIL, password: values.ICMAP_ADMIN_PASSWORD, networkName: values.ICMAP_NETWORK_NAME }

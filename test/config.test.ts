@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       prettyLogs: false,
       publicUrl: undefined,
       trustProxy: false,
+      minGroupSize: 3,
       initialAdmin: undefined,
     });
   });
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ HOST: '   ' }, 'HOST="   ": must not be empty'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes": must be true or false'],
+    [{ MIN_GROUP_SIZE: '0' }, 'MIN_GROUP_SIZE="0": must be a whole number from 1 to 50'],
     [{ PUBLIC_URL: 'icmap.example.org' }, 'PUBLIC_URL="icmap.example.org": must be an http(s) URL'],
     [{ ICMAP_ADMIN_EMAIL: 'not-an-email', ICMAP_ADMIN_PASSWORD: 'long enough pass' }, 'ICMAP_ADMIN_EMAIL="not-an-email": must be an email address'],
   ])('rejects %o with a message naming the variable', (env, message) => {

@@ -17,6 +17,8 @@ export type Subject =
   | { kind: 'district'; id: number }
   | { kind: 'site'; id: number; districtId: number }
   | { kind: 'group'; id: number; place: Place }
+  /** A progress check: for the network (districtId null) or opened for one district. */
+  | { kind: 'check'; districtId: number | null }
   | { kind: 'person'; id: number; isNetworkAdmin: boolean; hasPassword: boolean; places: readonly Place[] };
 
 /**
@@ -43,6 +45,8 @@ function maySee(scope: AccessScope, subject: Subject): boolean {
       return leadsPlace(scope, { districtId: subject.districtId, siteId: subject.id });
     case 'group':
       return scope.groupIds.includes(subject.id) || leadsPlace(scope, subject.place);
+    case 'check':
+      return subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId);
     case 'person':
       return subject.id === scope.personId || subject.places.some((place) => leadsPlace(scope, place));
   }
@@ -67,6 +71,8 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
     case 'oversee':
       return mayOversee(scope, subject);
     case 'manage':
+      // District leaders run the progress checks of their own district; everything else is the admins'.
+      if (subject.kind === 'check' && subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId)) return true;
       return scope.isNetworkAdmin;
     case 'invite':
       // A link sets the person's password, so it is a way into their account and its private

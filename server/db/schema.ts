@@ -105,7 +105,81 @@ interface AuditEventsTable {
   at: Generated<string>;
 }
 
+interface ProgressChecksTable {
+  id: Generated<number>;
+  name: string;
+  map_id: string;
+  map_version: string;
+  /** YYYY-MM-DD, inclusive. */
+  opens_on: string;
+  /** YYYY-MM-DD, inclusive. */
+  closes_on: string;
+  district_id: number | null;
+  closed_at: string | null;
+  created_by: number;
+  created_at: Generated<string>;
+}
+
+interface CheckGroupsTable {
+  check_id: number;
+  group_id: number;
+  revealed_at: string | null;
+  revealed_by: number | null;
+}
+
+interface SelfAssessmentsTable {
+  id: Generated<number>;
+  check_id: number;
+  group_id: number;
+  person_id: number;
+  version: Generated<number>;
+  submitted_at: string | null;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+interface PlacementsTable {
+  self_assessment_id: number;
+  outcome_code: string;
+  level: number | null;
+  not_sure: number;
+  evidence: string;
+}
+
+interface ConsensusRecordsTable {
+  check_id: number;
+  group_id: number;
+  outcome_code: string;
+  level: number;
+  rationale: string;
+  dissent: string;
+  next_step: string;
+  version: number;
+  updated_by: number;
+  updated_at: Generated<string>;
+}
+
+interface ConsensusRevisionsTable {
+  id: Generated<number>;
+  check_id: number;
+  group_id: number;
+  outcome_code: string;
+  version: number;
+  level: number;
+  rationale: string;
+  dissent: string;
+  next_step: string;
+  recorded_by: number;
+  recorded_at: Generated<string>;
+}
+
 export interface Database {
+  progress_checks: ProgressChecksTable;
+  check_groups: CheckGroupsTable;
+  self_assessments: SelfAssessmentsTable;
+  placements: PlacementsTable;
+  consensus_records: ConsensusRecordsTable;
+  consensus_revisions: ConsensusRevisionsTable;
   network: NetworkTable;
   settings: SettingsTable;
   sessions: SessionsTable;
@@ -122,6 +196,12 @@ export interface Database {
 }
 
 export type Network = Selectable<NetworkTable>;
+export type ProgressCheck = Selectable<ProgressChecksTable>;
+export type CheckGroup = Selectable<CheckGroupsTable>;
+export type SelfAssessment = Selectable<SelfAssessmentsTable>;
+export type Placement = Selectable<PlacementsTable>;
+export type ConsensusRecord = Selectable<ConsensusRecordsTable>;
+export type ConsensusRevision = Selectable<ConsensusRevisionsTable>;
 export type AccessLink = Selectable<AccessLinksTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
 export type RosterImport = Selectable<RosterImportsTable>;

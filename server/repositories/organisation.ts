@@ -273,3 +273,36 @@ export async function groupsOfPerson(db: Db, personId: number): Promise<(GroupWi
     .execute();
   return rows.map(withPlace);
 }
+
+/** Active groups of the given roles in the whole network, or in one district (its own groups and its sites' groups). */
+export async function activeGroupIds(db: Db, filter: { districtId: number | null; roleKeys: readonly string[] }): Promise<number[]> {
+  if (filter.roleKeys.length === 0) return [];
+  let query = db
+    .selectFrom('groups')
+    .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .select('groups.id')
+    .where('groups.archived_at', 'is', null)
+    .where('groups.role_key', 'in', filter.roleKeys)
+    .where((eb) => eb.or([eb('sites.id', 'is', null), eb('sites.archived_at', 'is', null)]));
+  if (filter.districtId !== null) {
+    const districtId = filter.districtId;
+    query = query.where((eb) => eb.or([eb('groups.district_id', '=', districtId), eb('sites.district_id', '=', districtId)]));
+  }
+  const rows = await query.orderBy('groups.id').execute();
+  return rows.map((row) => row.id);
+}
+
+export async function setGroupShowsNames(db: Db, id: number, showsNames: boolean): Promise<void> {
+  await db.updateTable('groups').set({ shows_names: showsNames ? 1 : 0 }).where('id', '=', id).execute();
+}
+
+export async function countActiveMembers(db: Db, groupId: number): Promise<number> {
+  const row = await db
+    .selectFrom('group_members')
+    .innerJoin('people', 'people.id', 'group_members.person_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_members.group_id', '=', groupId)
+    .where('people.archived_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}

@@ -63,3 +63,17 @@ export function personVisible(eb: ExpressionBuilder<Database, 'people'>, scope: 
     eb('people.id', 'in', eb.selectFrom('group_members').select('group_members.person_id').where('group_members.group_id', 'in', ledGroupIds)),
   ]);
 }
+
+/** `column` names a group the viewer may see: for queries that join groups with other tables. */
+export function groupIdVisible<DB extends Database, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  column: Parameters<ExpressionBuilder<DB, TB>['ref']>[0],
+  scope: AccessScope,
+): Expression<SqlBool> {
+  if (scope.seesWholeNetwork) return everything;
+  const visibleIds = (eb as unknown as ExpressionBuilder<Database, never>)
+    .selectFrom('groups')
+    .select('groups.id')
+    .where((groups) => groupVisible(groups, scope));
+  return eb(eb.ref(column), 'in', visibleIds as never);
+}

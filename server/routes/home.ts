@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { hasOverview } from '../access/scope.js';
 import { findNetwork } from '../repositories/network.js';
 import { groupsOfPerson } from '../repositories/organisation.js';
+import { checksForPerson } from '../repositories/progress-checks.js';
+import { checkState, todayUtc } from '../services/progress-checks.js';
 import { rolePath } from '../services/map-browser.js';
 
 const homeRoutes: FastifyPluginAsync = async (app) => {
@@ -12,7 +14,8 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       return reply.view('pages/home', { title: 'ICMap', nav: 'home', maps: app.maps.list() });
     }
     const map = app.maps.list()[0];
-    const [network, groups] = await Promise.all([findNetwork(app.db), groupsOfPerson(app.db, viewer.id)]);
+    const [network, groups, checks] = await Promise.all([findNetwork(app.db), groupsOfPerson(app.db, viewer.id), checksForPerson(app.db, viewer.id)]);
+    const today = todayUtc();
     return reply.view('pages/dashboard', {
       title: 'Your page',
       nav: 'home',
@@ -24,6 +27,15 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
           return { ...group, roleName: role?.name ?? group.role_key, mapHref: map !== undefined && role !== undefined ? rolePath(map, role) : undefined };
         }),
       hasOverview: hasOverview(viewer.scope),
+      checks: checks
+        .map((row) => ({
+          ...row,
+          state: checkState(row, today),
+          status: row.submitted_at !== null ? 'Submitted' : row.has_draft === 1 ? 'Draft' : 'Not started',
+          selfHref: `/checks/${row.check_id}/groups/${row.group_id}/self`,
+          consensusHref: `/checks/${row.check_id}/groups/${row.group_id}/consensus`,
+        }))
+        .filter((row) => row.state !== 'closed' || row.closes_on >= new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10)),
     });
   });
 };

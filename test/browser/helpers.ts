@@ -124,6 +124,8 @@ export async function openPage(browser: Browser, options: OpenPageOptions = {}):
     problems.push(`uncaught exception: ${error.name}: ${error.message}`);
   });
   page.on('requestfailed', (request) => {
+    // A subresource still loading when the page navigates away (the favicon, say) is aborted: not a fault.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED' && request.resourceType() !== 'document') return;
     problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText ?? 'unknown error'})`);
   });
   page.on('response', (response) => {

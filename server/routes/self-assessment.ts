@@ -1,0 +1,205 @@
+/** A person's own self-assessment for one group in one check: one principle per page, review, submit. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFoundError } from '../errors.js';
+import { levelName } from '../maps/catalog.js';
+import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
+import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
+import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
+import { roleOutcomePath } from '../services/map-browser.js';
+import { checkState } from '../services/progress-checks.js';
+import {
+  answersOf,
+  EVIDENCE_MAX_LENGTH,
+  missingOutcomes,
+  NOT_SURE,
+  parseSurveyPage,
+  saveAnswers,
+  submitAnswers,
+  surveyPages,
+  type Answer,
+} from '../services/self-assessment.js';
+import { idField } from './fields.js';
+
+const params = z.object({ id: idField, groupId: idField });
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(50).optional() });
+const saveFields = z.object({
+  version: z.coerce.number({ message: 'The form is missing its version; reload the page.' }).int().min(0),
+  page: z.coerce.number().int().min(1).max(50),
+  action: z.enum(['save', 'next', 'previous', 'review']).default('save'),
+});
+const submitFields = z.object({ version: z.coerce.number().int().min(0) });
+
+class ClosedCheckError extends Error {
+  override name = 'ClosedCheckError';
+  readonly statusCode = 409;
+  constructor() {
+    super('This progress check is not open, so answers cannot be changed. Nothing was saved.');
+  }
+}
+
+const wantsJson = (request: FastifyRequest): boolean => (request.headers.accept ?? '').includes('application/json');
+
+const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** The context, but only for a member of the group: nobody else has a self-assessment here. */
+  async function ownContext(viewer: Viewer, checkId: number, groupId: number): Promise<CheckGroupContext> {
+    const context = await checkGroupFor(app.db, app.maps, viewer.scope, checkId, groupId);
+    if (!viewer.scope.groupIds.includes(groupId)) {
+      throw new NotFoundError('You have no self-assessment in this group.', { backHref: `/checks/${checkId}`, backLabel: 'Back to the progress check' });
+    }
+    return context;
+  }
+
+  const base = (context: CheckGroupContext): string => `/checks/${context.check.id}/groups/${context.group.id}/self`;
+
+  interface PageState {
+    answers: Map<string, Answer>;
+    version: number;
+    errors?: Record<string, string>;
+    conflict?: { code: string; saved: string; yours: string }[];
+  }
+
+  function answerLabel(context: CheckGroupContext, answer: Answer | undefined): string {
+    if (answer === undefined) return 'no answer';
+    return answer.level === null ? 'Not sure yet' : levelName(context.map, answer.level);
+  }
+
+  async function renderPage(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, pageNumber: number, state: PageState) {
+    const pages = surveyPages(context.map, context.role);
+    const page = pages[pageNumber - 1];
+    if (page === undefined) throw new NotFoundError(`This self-assessment has ${pages.length} pages.`, { backHref: `${base(context)}?page=1`, backLabel: 'Go to the first page' });
+    const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
+    const answered = context.role.outcomes.filter((outcome) => state.answers.has(outcome.code)).length;
+    return reply.view('pages/survey/page', {
+      title: `${page.principle.code}. ${page.principle.title} — ${context.check.name}`,
+      nav: 'home',
+      context,
+      base: base(context),
+      pages,
+      page,
+      answers: state.answers,
+      answered,
+      version: state.version,
+      errors: state.errors ?? {},
+      conflict: state.conflict,
+      readOnly: checkState(context.check) !== 'open',
+      submittedAt: assessment?.submitted_at ?? null,
+      evidenceMax: EVIDENCE_MAX_LENGTH,
+      notSure: NOT_SURE,
+      changesHref: (code: string) => roleOutcomePath(context.map, context.role, code),
+    });
+  }
+
+  async function savedState(viewer: Viewer, context: CheckGroupContext): Promise<PageState> {
+    const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
+    // A self-assessment starts at version 1 when it is first saved.
+    if (assessment === undefined) return { answers: new Map(), version: 1 };
+    return { answers: answersOf(await placementsOf(app.db, assessment.id)), version: assessment.version };
+  }
+
+  app.get('/checks/:id/groups/:groupId/self', { schema: { params, querystring: pageQuery } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const context = await ownContext(viewer, request.params.id, request.params.groupId);
+    const state = await savedState(viewer, context);
+    if (request.query.page === undefined) {
+      // Coming back: resume at the first page with an unanswered outcome, or the review when none is left.
+      const resume = surveyPages(context.map, context.role).find((page) => page.outcomes.some((outcome) => !state.answers.has(outcome.code)));
+      if (resume === undefined && state.answers.size > 0) return reply.redirect(`${base(context)}/review`, 303);
+      return renderPage(reply, viewer, context, resume?.number ?? 1, state);
+    }
+    return renderPage(reply, viewer, context, request.query.page, state);
+  });
+
+  app.post('/checks/:id/groups/:groupId/self', { schema: { params } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const context = await ownContext(viewer, request.params.id, request.params.groupId);
+    if (checkState(context.check) !== 'open') throw new ClosedCheckError();
+    const fields = saveFields.safeParse(request.body);
+    const pages = surveyPages(context.map, context.role);
+    const page = fields.success ? pages[fields.data.page - 1] : undefined;
+    if (!fields.success || page === undefined) {
+      return reply.code(400).view('errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was saved.' });
+    }
+    const parsed = parseSurveyPage(request.body, page.outcomes, context.map.levels.length);
+    // What the person sent, to show back to them on an error or a conflict.
+    const sent = async (): Promise<Map<string, Answer>> => {
+      const merged = new Map((await savedState(viewer, context)).answers);
+      if (parsed.ok) for (const placement of parsed.placements) merged.set(placement.outcomeCode, { level: placement.level, evidence: placement.evidence });
+      return merged;
+    };
+    if (!parsed.ok) {
+      if (wantsJson(request)) return reply.code(422).send({ errors: parsed.errors });
+      return renderPage(reply.code(422), viewer, context, fields.data.page, { answers: await sent(), version: fields.data.version, errors: parsed.errors });
+    }
+    const assessment = await ensureSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
+    const result = await saveAnswers(app.db, assessment, fields.data.version, parsed.placements);
+    if (!result.ok) {
+      if (wantsJson(request)) return reply.code(409).send({ conflict: true, version: result.current.version });
+      const conflict = parsed.placements
+        .map((placement) => ({ code: placement.outcomeCode, saved: result.answers.get(placement.outcomeCode), yours: { level: placement.level, evidence: placement.evidence } }))
+        .filter(({ saved, yours }) => saved?.level !== yours.level || saved.evidence !== yours.evidence)
+        .map(({ code, saved, yours }) => ({ code, saved: answerLabel(context, saved), yours: answerLabel(context, yours) }));
+      return renderPage(reply.code(409), viewer, context, fields.data.page, {
+        answers: await sent(),
+        version: result.current.version,
+        conflict,
+      });
+    }
+    if (wantsJson(request)) return reply.send({ version: result.version });
+    const target =
+      fields.data.action === 'review'
+        ? `${base(context)}/review`
+        : `${base(context)}?page=${Math.min(pages.length, Math.max(1, fields.data.page + (fields.data.action === 'next' ? 1 : fields.data.action === 'previous' ? -1 : 0)))}`;
+    if (fields.data.action === 'save') setFlash(request, 'Draft saved. You can come back to it at any time before the check closes.');
+    return reply.redirect(target, 303);
+  });
+
+  async function renderReview(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, missingCodes?: string[]) {
+    const state = await savedState(viewer, context);
+    const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
+    const missing = missingOutcomes(context.role, state.answers);
+    return reply.view('pages/survey/review', {
+      title: `Review and submit — ${context.check.name}`,
+      nav: 'home',
+      context,
+      base: base(context),
+      pages: surveyPages(context.map, context.role),
+      answers: state.answers,
+      version: state.version,
+      missing,
+      submitErrors: missingCodes,
+      submittedAt: assessment?.submitted_at ?? null,
+      readOnly: checkState(context.check) !== 'open',
+    });
+  }
+
+  app.get('/checks/:id/groups/:groupId/self/review', { schema: { params } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    return renderReview(reply, viewer, await ownContext(viewer, request.params.id, request.params.groupId));
+  });
+
+  app.post('/checks/:id/groups/:groupId/self/submit', { schema: { params } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const context = await ownContext(viewer, request.params.id, request.params.groupId);
+    if (checkState(context.check) !== 'open') throw new ClosedCheckError();
+    const fields = submitFields.safeParse(request.body);
+    if (!fields.success) return reply.code(400).view('errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was changed.' });
+    const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
+    if (assessment === undefined) return renderReview(reply.code(422), viewer, context, context.role.outcomes.map((outcome) => outcome.code));
+    const result = await submitAnswers(app.db, assessment, fields.data.version, context.role);
+    if (!result.ok && 'missing' in result) return renderReview(reply.code(422), viewer, context, result.missing.map((outcome) => outcome.code));
+    if (!result.ok) {
+      // A second click racing the first finds it already submitted: that is success, not a conflict.
+      const now = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
+      if (now?.submitted_at == null) {
+        setFlash(request, 'Your answers changed in another tab or window since this page was loaded. Check them below, then submit again.');
+        return reply.redirect(`${base(context)}/review`, 303);
+      }
+    }
+    if (result.ok && !result.alreadySubmitted) setFlash(request, 'Submitted. Thank you! You can still change your answers until the check closes.');
+    return reply.redirect(`${base(context)}/review`, 303);
+  });
+};
+
+export default selfAssessmentRoutes;

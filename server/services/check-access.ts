@@ -1,0 +1,50 @@
+/** Loads a progress check, or one group's part in it, for a viewer: unseen is absent (404). */
+import { may } from '../access/policy.js';
+import type { AccessScope } from '../access/scope.js';
+import type { CheckGroup, ProgressCheck } from '../db/schema.js';
+import type { Db } from '../db/types.js';
+import { NotFoundError } from '../errors.js';
+import type { MapCatalog } from '../maps/catalog.js';
+import { findRole } from '../maps/catalog.js';
+import type { IcMap, Role } from '../maps/schema.js';
+import type { GroupWithPlace } from '../repositories/organisation.js';
+import { findCheck, findCheckGroup } from '../repositories/progress-checks.js';
+import { groupFor } from './organisation-access.js';
+
+const absent = (what: string): NotFoundError =>
+  new NotFoundError(`There is no ${what} in your part of the network.`, { backHref: '/checks', backLabel: 'See your progress checks' });
+
+export async function checkFor(db: Db, id: number): Promise<ProgressCheck> {
+  const check = await findCheck(db, id);
+  if (check === undefined) throw absent(`progress check number ${id}`);
+  return check;
+}
+
+export interface CheckGroupContext {
+  check: ProgressCheck;
+  group: GroupWithPlace;
+  checkGroup: CheckGroup;
+  /** The map version the check pinned, and the group's role in it. */
+  map: IcMap;
+  role: Role;
+}
+
+/** A group's part in a check, if the viewer may see the group and the group takes part. */
+export async function checkGroupFor(db: Db, catalog: MapCatalog, scope: AccessScope, checkId: number, groupId: number): Promise<CheckGroupContext> {
+  const check = await checkFor(db, checkId);
+  const group = await groupFor(db, scope, groupId).catch(() => {
+    throw absent('such group in this progress check');
+  });
+  const checkGroup = await findCheckGroup(db, checkId, groupId);
+  if (checkGroup === undefined) throw absent('such group in this progress check');
+  const map = catalog.find(check.map_id, check.map_version);
+  const role = map === undefined ? undefined : findRole(map, group.role_key);
+  if (map === undefined || role === undefined) {
+    throw new Error(`check ${check.id} uses map ${check.map_id}@${check.map_version}, which is not loaded or lacks role ${group.role_key}`);
+  }
+  return { check, group, checkGroup, map, role };
+}
+
+export function mayManageCheck(scope: AccessScope, check: ProgressCheck): boolean {
+  return may(scope, 'manage', { kind: 'check', districtId: check.district_id });
+}

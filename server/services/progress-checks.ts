@@ -1,0 +1,84 @@
+/** Opening, closing and reopening progress checks, and whether one is open today. */
+import type { Kysely } from 'kysely';
+import { may } from '../access/policy.js';
+import type { AccessScope } from '../access/scope.js';
+import type { Database, ProgressCheck } from '../db/schema.js';
+import { isoNow } from '../db/types.js';
+import type { MapCatalog } from '../maps/catalog.js';
+import { recordAudit } from '../repositories/audit.js';
+import { activeGroupIds } from '../repositories/organisation.js';
+import { addCheckGroups, createCheck, setCheckClosedAt } from '../repositories/progress-checks.js';
+import { ChangeRefusedError } from './organisation.js';
+import { ForbiddenError } from './organisation-access.js';
+
+export type CheckState = 'upcoming' | 'open' | 'closed';
+
+/** Today as YYYY-MM-DD in UTC: checks open and close on whole days, in UTC. */
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function checkState(check: Pick<ProgressCheck, 'opens_on' | 'closes_on' | 'closed_at'>, today = todayUtc()): CheckState {
+  if (check.closed_at !== null || today > check.closes_on) return 'closed';
+  return today < check.opens_on ? 'upcoming' : 'open';
+}
+
+export interface NewCheckInput {
+  name: string;
+  mapId: string;
+  opensOn: string;
+  closesOn: string;
+  /** null: the whole network (admins only); otherwise one district. */
+  districtId: number | null;
+  roleKeys: readonly string[];
+}
+
+/** Opens a check for every active group of the chosen roles in its place, pinning the map's current version. */
+export async function openCheck(db: Kysely<Database>, catalog: MapCatalog, actor: { id: number; scope: AccessScope }, input: NewCheckInput): Promise<number> {
+  if (!may(actor.scope, 'manage', { kind: 'check', districtId: input.districtId })) {
+    throw new ForbiddenError(input.districtId === null ? 'Only network administrators open checks for the whole network.' : 'You can open checks only for a district you lead.');
+  }
+  const map = catalog.find(input.mapId);
+  if (map === undefined) throw new ChangeRefusedError(`There is no IC map called "${input.mapId}".`);
+  return db.transaction().execute(async (trx) => {
+    const groupIds = await activeGroupIds(trx, { districtId: input.districtId, roleKeys: input.roleKeys });
+    if (groupIds.length === 0) throw new ChangeRefusedError('No active group of the chosen roles is there to take part. Add groups first, or choose other roles.');
+    const id = await createCheck(trx, {
+      name: input.name,
+      mapId: map.id,
+      mapVersion: map.version,
+      opensOn: input.opensOn,
+      closesOn: input.closesOn,
+      districtId: input.districtId,
+      createdBy: actor.id,
+    });
+    await addCheckGroups(trx, id, groupIds);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: 'check.open',
+      subject: `check:${id}`,
+      detail: { name: input.name, map: `${map.id}@${map.version}`, groups: groupIds.length },
+    });
+    return id;
+  });
+}
+
+/** Closes a check now, before its closing date. */
+export async function closeCheck(db: Kysely<Database>, actor: { id: number; scope: AccessScope }, check: ProgressCheck): Promise<void> {
+  if (!may(actor.scope, 'manage', { kind: 'check', districtId: check.district_id })) throw new ForbiddenError();
+  await db.transaction().execute(async (trx) => {
+    await setCheckClosedAt(trx, check.id, isoNow());
+    await recordAudit(trx, { actorId: actor.id, action: 'check.close', subject: `check:${check.id}` });
+  });
+}
+
+/** Reopens a closed check until `closesOn` (which must not be in the past). */
+export async function reopenCheck(db: Kysely<Database>, actor: { id: number; scope: AccessScope }, check: ProgressCheck, closesOn: string, today = todayUtc()): Promise<void> {
+  if (!may(actor.scope, 'manage', { kind: 'check', districtId: check.district_id })) throw new ForbiddenError();
+  if (closesOn < today) throw new ChangeRefusedError('Choose a closing date from today on.');
+  if (closesOn < check.opens_on) throw new ChangeRefusedError('The closing date must not be before the opening date.');
+  await db.transaction().execute(async (trx) => {
+    await setCheckClosedAt(trx, check.id, null, closesOn);
+    await recordAudit(trx, { actorId: actor.id, action: 'check.reopen', subject: `check:${check.id}`, detail: { closesOn } });
+  });
+}
