@@ -144,7 +144,8 @@ export async function setSiteArchived(db: Db, id: number, archived: boolean): Pr
 
 // ---- groups ----
 
-function groupsWithPlace(db: Db) {
+/** Groups with their site and district (a site group's district is its site's). */
+export function groupsWithPlace(db: Db) {
   return db
     .selectFrom('groups')
     .leftJoin('sites', 'sites.id', 'groups.site_id')

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { AccessScope } from '../access/scope.js';
 import type { CheckGroup, ProgressCheck } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
+import { groupsWithPlace } from './organisation.js';
 import { groupIdVisible } from './visibility.js';
 
 export interface NewCheck {
@@ -98,21 +99,9 @@ export interface CheckGroupProgress {
 
 /** The taking-part groups the viewer may see, with k of n submitted. */
 export async function checkGroupProgress(db: Db, checkId: number, scope: AccessScope): Promise<CheckGroupProgress[]> {
-  return db
-    .selectFrom('check_groups')
-    .innerJoin('groups', 'groups.id', 'check_groups.group_id')
-    .leftJoin('sites', 'sites.id', 'groups.site_id')
-    .leftJoin('districts', (join) =>
-      join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
-    )
-    .select([
-      'groups.id as group_id',
-      'groups.name as group_name',
-      'groups.role_key',
-      'sites.name as site_name',
-      'districts.name as district_name',
-      'check_groups.revealed_at',
-    ])
+  return groupsWithPlace(db)
+    .innerJoin('check_groups', 'check_groups.group_id', 'groups.id')
+    .select(['groups.id as group_id', 'groups.name as group_name', 'check_groups.revealed_at'])
     .select((eb) => [
       eb
         .selectFrom('group_members')

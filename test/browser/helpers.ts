@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ImpactValue, Result, RunOptions } from 'axe-core';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 
@@ -238,4 +238,49 @@ export function inspectPdf(bytes: Buffer): { header: string; pageCount: number; 
     (match[1] ?? '').trim().split(/\s+/).map(Number),
   );
   return { header: text.slice(0, 5), pageCount, mediaBoxes };
+}
+
+export interface BrowserSession {
+  /** A fresh, watched page in its own context (closed after the test). */
+  open: (options?: OpenPageOptions) => Promise<WatchedPage>;
+  /** An absolute URL on the running app. */
+  url: (pathname: string) => string;
+  /** The running app, for seeding data through its services. */
+  app: () => FastifyInstance;
+}
+
+/**
+ * One Chromium and one app (in-memory database) for a test file: started before its tests, closed
+ * after them; each test's pages are closed when it ends.
+ */
+export function useBrowserSession(): BrowserSession {
+  let browser: Browser | undefined;
+  let running: RunningApp | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [browser, running] = await Promise.all([launchBrowser(), startApp()]);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    // Either may be missing when beforeAll failed half-way.
+    await Promise.all([browser?.close(), running?.app.close()]);
+  });
+  return {
+    open: async (options = {}) => {
+      if (browser === undefined) throw new Error('The browser did not start');
+      const watched = await openPage(browser, options);
+      contexts.push(watched.context);
+      return watched;
+    },
+    url: (pathname) => {
+      if (running === undefined) throw new Error('The app did not start');
+      return `${running.baseUrl}${pathname}`;
+    },
+    app: () => {
+      if (running === undefined) throw new Error('The app did not start');
+      return running.app;
+    },
+  };
 }

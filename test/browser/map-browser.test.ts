@@ -6,21 +6,16 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import {
   expectNoPageProblems,
   expectNoSeriousA11yViolations,
   inspectPdf,
-  launchBrowser,
-  openPage,
   resultsDir,
   saveScreenshot,
-  startApp,
+  useBrowserSession,
   visit,
-  type OpenPageOptions,
-  type RunningApp,
-  type WatchedPage,
 } from './helpers.js';
 
 const MAP_TITLE = 'Innovation Configuration Maps for Improvement Networks';
@@ -62,34 +57,7 @@ const PHONE = { width: 390, height: 844 };
 const MAP_PATH = '/maps/txnsi';
 const IMPROVEMENT_TEAM_PATH = `${MAP_PATH}/roles/improvement-team`;
 
-let browser: Browser | undefined;
-let running: RunningApp | undefined;
-const openContexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [browser, running] = await Promise.all([launchBrowser(), startApp()]);
-});
-
-afterEach(async () => {
-  await Promise.all(openContexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  // Either may be missing when beforeAll failed half-way.
-  await Promise.all([browser?.close(), running?.app.close()]);
-});
-
-async function open(options: OpenPageOptions = {}): Promise<WatchedPage> {
-  if (browser === undefined) throw new Error('The browser did not start');
-  const watched = await openPage(browser, options);
-  openContexts.push(watched.context);
-  return watched;
-}
-
-function url(pathname: string): string {
-  if (running === undefined) throw new Error('The app did not start');
-  return `${running.baseUrl}${pathname}`;
-}
+const { open, url } = useBrowserSession();
 
 async function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => element === document.activeElement);

@@ -7,20 +7,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { prepareFirstRun } from '../../server/services/first-run.js';
 import {
   expectNoPageProblems,
   expectNoSeriousA11yViolations,
-  launchBrowser,
-  openPage,
   saveScreenshot,
-  startApp,
+  useBrowserSession,
   visit,
-  type OpenPageOptions,
-  type RunningApp,
-  type WatchedPage,
 } from './helpers.js';
 
 const ROSTER = [
@@ -33,38 +27,15 @@ const ROSTER = [
   '',
 ].join('\r\n');
 
-let browser: Browser | undefined;
-let running: RunningApp | undefined;
-const contexts: BrowserContext[] = [];
+const session = useBrowserSession();
+const { open, url } = session;
 const workDir = mkdtempSync(path.join(tmpdir(), 'icmap-setup-'));
-
-beforeAll(async () => {
-  [browser, running] = await Promise.all([launchBrowser(), startApp()]);
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
-  await Promise.all([browser?.close(), running?.app.close()]);
-});
-
-async function open(options: OpenPageOptions = {}): Promise<WatchedPage> {
-  if (browser === undefined) throw new Error('The browser did not start');
-  const watched = await openPage(browser, options);
-  contexts.push(watched.context);
-  return watched;
-}
-
-function url(pathname: string): string {
-  if (running === undefined) throw new Error('The app did not start');
-  return `${running.baseUrl}${pathname}`;
-}
 
 describe('setting up a network in Chromium', { timeout: 60_000 }, () => {
   let teacherLink = '';
 
   test('the hub admin sets up the network, imports a roster and downloads the invitation links', async () => {
-    if (running === undefined) throw new Error('The app did not start');
-    const firstRun = await prepareFirstRun(running.app.db, undefined);
+    const firstRun = await prepareFirstRun(session.app().db, undefined);
     if (firstRun.state !== 'setup-needed') throw new Error(`expected a setup link, got ${firstRun.state}`);
     const { page, problems } = await open();
 

@@ -4,8 +4,8 @@
  * walks the outcomes in meeting mode and records consensus, and a co-facilitator's concurrent edit is
  * refused with the conflict message. Every page is checked with axe.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { addMembership, addPerson } from '../../server/services/organisation.js';
 import { setPasswordHash } from '../../server/repositories/people.js';
 import { ensureSelfAssessment } from '../../server/repositories/self-assessments.js';
@@ -17,54 +17,30 @@ import { PASSWORD, seedNetwork, sharedPasswordHash, type NetworkFixture } from '
 import {
   expectNoPageProblems,
   expectNoSeriousA11yViolations,
-  launchBrowser,
-  openPage,
   saveScreenshot,
-  startApp,
+  useBrowserSession,
   visit,
-  type OpenPageOptions,
-  type RunningApp,
-  type WatchedPage,
 } from './helpers.js';
 
-let browser: Browser | undefined;
-let running: RunningApp | undefined;
+const session = useBrowserSession();
+const { open, url } = session;
 let network: NetworkFixture | undefined;
 let coFacilitatorEmail = '';
 let thirdMemberId = 0;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [browser, running] = await Promise.all([launchBrowser(), startApp()]);
-  network = await seedNetwork(running.app);
-  const db = running.app.db;
+  const app = session.app();
+  network = await seedNetwork(app);
   const admin = network.people.admin.id;
   const hash = await sharedPasswordHash();
   // A third teammate and a co-facilitator, both able to sign in.
-  thirdMemberId = await addPerson(db, admin, { name: 'Tia Tran', email: 'tia.tran@alder.test' });
-  const coId = await addPerson(db, admin, { name: 'Cole Cruz', email: 'cole.cruz@alder.test' });
+  thirdMemberId = await addPerson(app.db, admin, { name: 'Tia Tran', email: 'tia.tran@alder.test' });
+  const coId = await addPerson(app.db, admin, { name: 'Cole Cruz', email: 'cole.cruz@alder.test' });
   coFacilitatorEmail = 'cole.cruz@alder.test';
-  for (const id of [thirdMemberId, coId]) await setPasswordHash(db, id, hash);
-  await addMembership(db, admin, network.groups.teamA1.id, thirdMemberId, false);
-  await addMembership(db, admin, network.groups.teamA1.id, coId, true);
+  for (const id of [thirdMemberId, coId]) await setPasswordHash(app.db, id, hash);
+  await addMembership(app.db, admin, network.groups.teamA1.id, thirdMemberId, false);
+  await addMembership(app.db, admin, network.groups.teamA1.id, coId, true);
 });
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
-  await Promise.all([browser?.close(), running?.app.close()]);
-});
-
-async function open(options: OpenPageOptions = {}): Promise<WatchedPage> {
-  if (browser === undefined) throw new Error('The browser did not start');
-  const watched = await openPage(browser, options);
-  contexts.push(watched.context);
-  return watched;
-}
-
-function url(pathname: string): string {
-  if (running === undefined) throw new Error('The app did not start');
-  return `${running.baseUrl}${pathname}`;
-}
 
 async function signInAs(page: Page, email: string): Promise<void> {
   await visit(page, url('/sign-in'));
@@ -85,12 +61,13 @@ async function answerPage(page: Page, level: string): Promise<void> {
 
 /** Seeds a submitted self-assessment for a member: level per outcome from `pick`. */
 async function submitFor(personId: number, checkId: number, pick: (index: number) => number | null): Promise<void> {
-  if (running === undefined || network === undefined) throw new Error('not started');
-  const db = running.app.db;
+  if (network === undefined) throw new Error('not seeded');
+  const app = session.app();
+  const db = app.db;
   const person = await findPerson(db, personId);
   if (person === undefined) throw new Error('no such person');
   const scope = await loadAccessScope(db, person);
-  const context = await checkGroupFor(db, running.app.maps, scope, checkId, network.groups.teamA1.id);
+  const context = await checkGroupFor(db, app.maps, scope, checkId, network.groups.teamA1.id);
   const assessment = await ensureSelfAssessment(db, checkId, network.groups.teamA1.id, personId);
   const placements = context.role.outcomes.map((outcome, index) => ({ outcomeCode: outcome.code, level: pick(index), evidence: '' }));
   const saved = await saveAnswers(db, assessment, assessment.version, placements);
