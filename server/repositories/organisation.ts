@@ -281,10 +281,14 @@ export async function activeGroupIds(db: Db, filter: { districtId: number | null
   let query = db
     .selectFrom('groups')
     .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .leftJoin('districts', (join) =>
+      join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
+    )
     .select('groups.id')
     .where('groups.archived_at', 'is', null)
     .where('groups.role_key', 'in', filter.roleKeys)
-    .where((eb) => eb.or([eb('sites.id', 'is', null), eb('sites.archived_at', 'is', null)]));
+    .where((eb) => eb.or([eb('sites.id', 'is', null), eb('sites.archived_at', 'is', null)]))
+    .where((eb) => eb.or([eb('districts.id', 'is', null), eb('districts.archived_at', 'is', null)]));
   if (filter.districtId !== null) {
     const districtId = filter.districtId;
     query = query.where((eb) => eb.or([eb('groups.district_id', '=', districtId), eb('sites.district_id', '=', districtId)]));

@@ -121,7 +121,12 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     const check = await checkFor(app.db, request.params.id);
     const form = parseForm(reopenForm, request.body);
     if (!form.ok) return renderCheck(request, reply.code(422), check.id, form.errors);
-    await reopenCheck(app.db, viewer, check, form.data.closes_on);
+    try {
+      await reopenCheck(app.db, viewer, check, form.data.closes_on);
+    } catch (error) {
+      if (!(error instanceof ChangeRefusedError)) throw error;
+      return renderCheck(request, reply.code(422), check.id, { closes_on: error.message });
+    }
     setFlash(request, `"${check.name}" is open again until ${form.data.closes_on}.`);
     return reply.redirect(`/checks/${check.id}`, 303);
   });

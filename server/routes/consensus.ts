@@ -16,7 +16,7 @@ import { countSubmitted, submittedPlacements } from '../repositories/self-assess
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
 import { consensusAccess, recordConsensus, spreadFor, suggestNextStep } from '../services/consensus.js';
 import { ForbiddenError } from '../services/organisation-access.js';
-import { checkState } from '../services/progress-checks.js';
+import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import { checkboxField, idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
@@ -170,7 +170,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
     requireFacilitator(viewer, context);
-    if (checkState(context.check) !== 'open') throw new ForbiddenError('This progress check is not open, so consensus cannot be changed. Nothing was saved.');
+    if (checkState(context.check) !== 'open') throw new CheckNotOpenError('consensus');
     const outcome: Outcome | undefined = findOutcome(context.role, request.params.code);
     if (outcome === undefined) throw new NotFoundError(`The ${context.role.name} map has no outcome "${request.params.code}".`, { backHref: base(context), backLabel: 'Back to the consensus' });
     const inMeeting = (request.body as { meeting?: unknown } | undefined)?.meeting === '1';

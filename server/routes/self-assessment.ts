@@ -8,7 +8,7 @@ import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
 import { roleOutcomePath } from '../services/map-browser.js';
-import { checkState } from '../services/progress-checks.js';
+import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import {
   answersOf,
   EVIDENCE_MAX_LENGTH,
@@ -16,6 +16,7 @@ import {
   NOT_SURE,
   parseSurveyPage,
   saveAnswers,
+  submittedAnswers,
   submitAnswers,
   surveyPages,
   type Answer,
@@ -30,14 +31,6 @@ const saveFields = z.object({
   action: z.enum(['save', 'next', 'previous', 'review']).default('save'),
 });
 const submitFields = z.object({ version: z.coerce.number().int().min(0) });
-
-class ClosedCheckError extends Error {
-  override name = 'ClosedCheckError';
-  readonly statusCode = 409;
-  constructor() {
-    super('This progress check is not open, so answers cannot be changed. Nothing was saved.');
-  }
-}
 
 const wantsJson = (request: FastifyRequest): boolean => (request.headers.accept ?? '').includes('application/json');
 
@@ -114,7 +107,10 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/checks/:id/groups/:groupId/self', { schema: { params } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await ownContext(viewer, request.params.id, request.params.groupId);
-    if (checkState(context.check) !== 'open') throw new ClosedCheckError();
+    if (checkState(context.check) !== 'open') {
+      if (wantsJson(request)) return reply.code(409).send({ closed: true });
+      throw new CheckNotOpenError('answers');
+    }
     const fields = saveFields.safeParse(request.body);
     const pages = surveyPages(context.map, context.role);
     const page = fields.success ? pages[fields.data.page - 1] : undefined;
@@ -122,10 +118,10 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(400).view('errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was saved.' });
     }
     const parsed = parseSurveyPage(request.body, page.outcomes, context.map.levels.length);
-    // What the person sent, to show back to them on an error or a conflict.
+    // What the person sent, to show back to them on an error or a conflict: never lose their typing.
     const sent = async (): Promise<Map<string, Answer>> => {
       const merged = new Map((await savedState(viewer, context)).answers);
-      if (parsed.ok) for (const placement of parsed.placements) merged.set(placement.outcomeCode, { level: placement.level, evidence: placement.evidence });
+      for (const [code, answer] of submittedAnswers(request.body, page.outcomes, context.map.levels.length)) merged.set(code, answer);
       return merged;
     };
     if (!parsed.ok) {
@@ -182,7 +178,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/checks/:id/groups/:groupId/self/submit', { schema: { params } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await ownContext(viewer, request.params.id, request.params.groupId);
-    if (checkState(context.check) !== 'open') throw new ClosedCheckError();
+    if (checkState(context.check) !== 'open') throw new CheckNotOpenError('answers');
     const fields = submitFields.safeParse(request.body);
     if (!fields.success) return reply.code(400).view('errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was changed.' });
     const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);

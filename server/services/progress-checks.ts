@@ -13,6 +13,15 @@ import { ForbiddenError } from './organisation-access.js';
 
 export type CheckState = 'upcoming' | 'open' | 'closed';
 
+/** A change to answers or consensus of a check that is not open: refused, nothing saved. */
+export class CheckNotOpenError extends Error {
+  override name = 'CheckNotOpenError';
+  readonly statusCode = 409;
+  constructor(what: 'answers' | 'consensus') {
+    super(`This progress check is not open, so ${what === 'answers' ? 'answers' : 'consensus'} cannot be changed. Nothing was saved.`);
+  }
+}
+
 /** Today as YYYY-MM-DD in UTC: checks open and close on whole days, in UTC. */
 export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);

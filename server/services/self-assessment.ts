@@ -79,6 +79,25 @@ export function parseSurveyPage(body: unknown, outcomes: readonly Outcome[], lev
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, placements };
 }
 
+/**
+ * The answers as typed on a page, even when the page is refused: a valid level (or "Not sure yet")
+ * is kept with its note; an invalid level is dropped but the note stays, so nothing typed is lost.
+ */
+export function submittedAnswers(body: unknown, outcomes: readonly Outcome[], levelCount: number): Map<string, Answer> {
+  const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const answers = new Map<string, Answer>();
+  for (const outcome of outcomes) {
+    const rawLevel = form[`level_${outcome.code}`];
+    const rawEvidence = form[`evidence_${outcome.code}`];
+    const evidence = typeof rawEvidence === 'string' ? rawEvidence : '';
+    const number = typeof rawLevel === 'string' && /^\d+$/.test(rawLevel) ? Number(rawLevel) : NaN;
+    if (rawLevel === NOT_SURE) answers.set(outcome.code, { level: null, evidence });
+    else if (number >= 1 && number <= levelCount) answers.set(outcome.code, { level: number, evidence });
+    else if (evidence !== '') answers.set(outcome.code, { level: Number.NaN, evidence });
+  }
+  return answers;
+}
+
 export type SaveResult = { ok: true; version: number } | { ok: false; conflict: true; current: SelfAssessment; answers: Map<string, Answer> };
 
 /** Saves a page's answers if nothing else saved since `expectedVersion`; otherwise reports the saved state. */

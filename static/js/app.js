@@ -45,7 +45,12 @@ if (survey instanceof HTMLFormElement) {
         say(`Draft saved at ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`);
       } else if (response.status === 409) {
         stopped = true;
-        say('Your answers were changed in another tab or window. Autosave has stopped: press Save draft to choose which to keep.');
+        const result = await response.json().catch(() => ({}));
+        say(
+          result.closed
+            ? 'This progress check has closed: answers can no longer be changed.'
+            : 'Your answers were changed in another tab or window. Autosave has stopped: press Save draft to choose which to keep.',
+        );
       } else if (response.status === 422) {
         say('Not saved yet: check the messages on this page when you save.');
       } else {
