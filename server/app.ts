@@ -1,5 +1,6 @@
 /** buildApp(config): registers every plugin and route; it never listens (server.ts does, tests inject). */
 import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -48,6 +49,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.decorate('config', config);
 
   await app.register(securityPlugin);
+  // Pages are mostly rubric text: gzip or brotli makes a role's map about a sixth of its size on a slow school network.
+  await app.register(compress, { threshold: 1024 });
   await app.register(formbody);
   await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' });
   await app.register(errorsPlugin);

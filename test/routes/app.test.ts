@@ -127,3 +127,13 @@ describe('shutdown', () => {
     await expect(instance.db.selectFrom('districts').selectAll().execute()).rejects.toThrow();
   });
 });
+
+describe('compression', () => {
+  it('sends a role map compressed when the browser accepts it', async () => {
+    app = await buildTestApp();
+    const plain = await app.inject('/maps/txnsi/roles/improvement-team');
+    const zipped = await app.inject({ url: '/maps/txnsi/roles/improvement-team', headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+  });
+});
