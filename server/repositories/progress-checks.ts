@@ -97,8 +97,19 @@ export interface CheckGroupProgress {
   revealed_at: string | null;
 }
 
-/** The taking-part groups the viewer may see, with k of n submitted. */
-export async function checkGroupProgress(db: Db, checkId: number, scope: AccessScope): Promise<CheckGroupProgress[]> {
+/** How many taking-part groups the viewer may see. */
+export async function countCheckGroups(db: Db, checkId: number, scope: AccessScope): Promise<number> {
+  const row = await db
+    .selectFrom('check_groups')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('check_groups.check_id', '=', checkId)
+    .where((eb) => groupIdVisible(eb, 'check_groups.group_id', scope))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** One page of the taking-part groups the viewer may see, with k of n submitted. */
+export async function checkGroupProgress(db: Db, checkId: number, scope: AccessScope, page: { limit: number; offset: number }): Promise<CheckGroupProgress[]> {
   return groupsWithPlace(db)
     .innerJoin('check_groups', 'check_groups.group_id', 'groups.id')
     .select(['groups.id as group_id', 'groups.name as group_name', 'check_groups.revealed_at'])
@@ -124,6 +135,8 @@ export async function checkGroupProgress(db: Db, checkId: number, scope: AccessS
     .orderBy(sql`districts.name collate nocase`)
     .orderBy(sql`sites.name collate nocase`)
     .orderBy(sql`groups.name collate nocase`)
+    .limit(page.limit)
+    .offset(page.offset)
     .execute();
 }
 

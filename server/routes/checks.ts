@@ -7,7 +7,7 @@ import { hasOverview } from '../access/scope.js';
 import { NotFoundError } from '../errors.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
 import { listDistricts } from '../repositories/organisation.js';
-import { checkGroupProgress, listChecks } from '../repositories/progress-checks.js';
+import { checkGroupProgress, countCheckGroups, listChecks } from '../repositories/progress-checks.js';
 import { checkFor, mayManageCheck } from '../services/check-access.js';
 import { ChangeRefusedError } from '../services/organisation.js';
 import { checkState, closeCheck, openCheck, reopenCheck, todayUtc } from '../services/progress-checks.js';
@@ -15,6 +15,8 @@ import { idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
 const idParams = z.object({ id: idField });
+const GROUPS_PER_PAGE = 100;
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 const dateField = (what: string) => z.iso.date({ message: `Enter the ${what} as a date (YYYY-MM-DD).` });
 
 const newCheckForm = z
@@ -86,12 +88,15 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.redirect(`/checks/${id}`, 303);
   });
 
-  async function renderCheck(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}) {
+  async function renderCheck(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, pageNumber = 1) {
     const viewer = requireViewer(request);
     const check = await checkFor(app.db, id);
-    const groups = await checkGroupProgress(app.db, id, viewer.scope);
+    const [total, groups] = await Promise.all([
+      countCheckGroups(app.db, id, viewer.scope),
+      checkGroupProgress(app.db, id, viewer.scope, { limit: GROUPS_PER_PAGE, offset: (pageNumber - 1) * GROUPS_PER_PAGE }),
+    ]);
     const canManage = mayManageCheck(viewer.scope, check);
-    if (groups.length === 0 && !canManage) throw new NotFoundError(`There is no progress check number ${id} in your part of the network.`);
+    if (total === 0 && !canManage) throw new NotFoundError(`There is no progress check number ${id} in your part of the network.`);
     const map = app.maps.find(check.map_id, check.map_version);
     return reply.view('pages/checks/show', {
       title: check.name,
@@ -101,12 +106,17 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
       mapTitle: map?.title ?? check.map_id,
       groups: groups.map((group) => ({ ...group, roleName: roleName(group.role_key), isMine: viewer.scope.groupIds.includes(group.group_id) })),
       canManage,
+      total,
+      pageNumber,
+      pages: Math.max(1, Math.ceil(total / GROUPS_PER_PAGE)),
       suggestedClosesOn: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
       errors,
     });
   }
 
-  app.get('/checks/:id', { schema: { params: idParams } }, async (request, reply) => renderCheck(request, reply, request.params.id));
+  app.get('/checks/:id', { schema: { params: idParams, querystring: pageQuery } }, async (request, reply) =>
+    renderCheck(request, reply, request.params.id, {}, request.query.page),
+  );
 
   app.post('/checks/:id/close', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
