@@ -12,6 +12,7 @@ import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import {
   answersOf,
   EVIDENCE_MAX_LENGTH,
+  isAnswered,
   missingOutcomes,
   NOT_SURE,
   parseSurveyPage,
@@ -54,7 +55,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   function answerLabel(context: CheckGroupContext, answer: Answer | undefined): string {
-    if (answer === undefined) return 'no answer';
+    if (answer?.level === undefined) return 'no answer';
     return answer.level === null ? 'Not sure yet' : levelName(context.map, answer.level);
   }
 
@@ -63,7 +64,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     const page = pages[pageNumber - 1];
     if (page === undefined) throw new NotFoundError(`This self-assessment has ${pages.length} pages.`, { backHref: `${base(context)}?page=1`, backLabel: 'Go to the first page' });
     const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
-    const answered = context.role.outcomes.filter((outcome) => state.answers.has(outcome.code)).length;
+    const answered = context.role.outcomes.filter((outcome) => isAnswered(state.answers.get(outcome.code))).length;
     return reply.view('pages/survey/page', {
       title: `${page.principle.code}. ${page.principle.title} — ${context.check.name}`,
       nav: 'home',
@@ -97,7 +98,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     const state = await savedState(viewer, context);
     if (request.query.page === undefined) {
       // Coming back: resume at the first page with an unanswered outcome, or the review when none is left.
-      const resume = surveyPages(context.map, context.role).find((page) => page.outcomes.some((outcome) => !state.answers.has(outcome.code)));
+      const resume = surveyPages(context.map, context.role).find((page) => page.outcomes.some((outcome) => !isAnswered(state.answers.get(outcome.code))));
       if (resume === undefined && state.answers.size > 0) return reply.redirect(`${base(context)}/review`, 303);
       return renderPage(reply, viewer, context, resume?.number ?? 1, state);
     }

@@ -22,7 +22,8 @@ export function surveyPages(map: IcMap, role: Role): SurveyPage[] {
 }
 
 export interface Answer {
-  level: number | null;
+  /** 1..5, null for "Not sure yet", or undefined for a note typed without a valid level (never stored). */
+  level: number | null | undefined;
   evidence: string;
 }
 
@@ -31,8 +32,12 @@ export function answersOf(placements: readonly Placement[]): Map<string, Answer>
   return new Map(placements.map((placement) => [placement.outcome_code, { level: placement.level, evidence: placement.evidence }]));
 }
 
+export function isAnswered(answer: Answer | undefined): boolean {
+  return answer?.level !== undefined;
+}
+
 export function missingOutcomes(role: Role, answers: ReadonlyMap<string, Answer>): Outcome[] {
-  return role.outcomes.filter((outcome) => !answers.has(outcome.code));
+  return role.outcomes.filter((outcome) => !isAnswered(answers.get(outcome.code)));
 }
 
 export type PageParse = { ok: true; placements: PlacementInput[] } | { ok: false; errors: Record<string, string> };
@@ -93,7 +98,7 @@ export function submittedAnswers(body: unknown, outcomes: readonly Outcome[], le
     const number = typeof rawLevel === 'string' && /^\d+$/.test(rawLevel) ? Number(rawLevel) : NaN;
     if (rawLevel === NOT_SURE) answers.set(outcome.code, { level: null, evidence });
     else if (number >= 1 && number <= levelCount) answers.set(outcome.code, { level: number, evidence });
-    else if (evidence !== '') answers.set(outcome.code, { level: Number.NaN, evidence });
+    else if (evidence !== '') answers.set(outcome.code, { level: undefined, evidence });
   }
   return answers;
 }
