@@ -22,6 +22,7 @@ import importRoutes from './routes/import.js';
 import mapRoutes from './routes/maps.js';
 import networkRoutes from './routes/network.js';
 import peopleRoutes from './routes/people.js';
+import reportRoutes, { exportRoutes } from './routes/reports.js';
 import selfAssessmentRoutes from './routes/self-assessment.js';
 
 declare module 'fastify' {
@@ -68,5 +69,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(checkRoutes);
   await app.register(selfAssessmentRoutes);
   await app.register(consensusRoutes);
+  await app.register(reportRoutes);
+  await app.register(exportRoutes);
   return app;
 }

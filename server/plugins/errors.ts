@@ -50,6 +50,9 @@ export default fp(
       }
       const friendly = error.code === undefined ? undefined : friendlyMessages[error.code];
       if (friendly !== undefined) error.message = friendly;
+      if (error.code === 'FST_ERR_VALIDATION') {
+        error.message = `The address or form has a value ICMap cannot use (${error.message}). Go back and choose again. Nothing was changed.`;
+      }
       if (error.statusCode === 429) {
         error.message = 'Too many attempts from your connection. Wait a minute and try again. Nothing was changed.';
       }

@@ -65,7 +65,7 @@ export function personVisible(eb: ExpressionBuilder<Database, 'people'>, scope: 
 }
 
 /** `column` names a group the viewer may see: for queries that join groups with other tables. */
-export function groupIdVisible<DB extends Database, TB extends keyof DB>(
+export function groupIdVisible<DB, TB extends keyof DB>(
   eb: ExpressionBuilder<DB, TB>,
   column: Parameters<ExpressionBuilder<DB, TB>['ref']>[0],
   scope: AccessScope,

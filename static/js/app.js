@@ -88,3 +88,8 @@ for (const form of document.querySelectorAll('form[data-consensus-form]')) {
     if (draft !== null && untouched) nextStep.value = draft;
   });
 }
+
+// Printing: tables kept behind a "same data as a table" toggle print open.
+window.addEventListener('beforeprint', () => {
+  for (const details of document.querySelectorAll('details.chart-table')) details.open = true;
+});

@@ -1,0 +1,87 @@
+/** Report queries: consensus levels aggregated in SQL, scoped by the policy's visibility rules. */
+import { sql } from 'kysely';
+import type { AccessScope } from '../access/scope.js';
+import type { ProgressCheck } from '../db/schema.js';
+import type { Db } from '../db/types.js';
+import { groupIdVisible } from './visibility.js';
+
+/** For each outcome, the group's agreed level in the latest check that opened before `before`. */
+export async function previousConsensus(db: Db, groupId: number, before: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('consensus_records')
+    .innerJoin('progress_checks', 'progress_checks.id', 'consensus_records.check_id')
+    .select(['consensus_records.outcome_code', 'consensus_records.level'])
+    .where('consensus_records.group_id', '=', groupId)
+    .where('progress_checks.opens_on', '<', before)
+    .orderBy('progress_checks.opens_on', 'desc')
+    .execute();
+  const levels = new Map<string, number>();
+  for (const row of rows) if (!levels.has(row.outcome_code)) levels.set(row.outcome_code, row.level);
+  return levels;
+}
+
+export interface SiteComparisonRow {
+  group_id: number;
+  group_name: string;
+  site_name: string | null;
+  district_name: string | null;
+  outcome_code: string;
+  level: number;
+  dissent: number;
+  previous_level: number | null;
+}
+
+/** Every visible group's agreed levels for one role in one check, with the level of its previous check. */
+export async function siteComparison(db: Db, scope: AccessScope, filter: { checkId: number; roleKey: string; districtId: number | null }): Promise<SiteComparisonRow[]> {
+  let query = db
+    .selectFrom('consensus_records as cr')
+    .innerJoin('progress_checks as pc', 'pc.id', 'cr.check_id')
+    .innerJoin('groups', 'groups.id', 'cr.group_id')
+    .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .leftJoin('districts', (join) =>
+      join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
+    )
+    .select(['groups.id as group_id', 'groups.name as group_name', 'sites.name as site_name', 'districts.name as district_name', 'cr.outcome_code', 'cr.level'])
+    .select(sql<number>`cr.dissent != ''`.as('dissent'))
+    .select(
+      sql<number | null>`(select prev.level from consensus_records prev join progress_checks prev_check on prev_check.id = prev.check_id
+        where prev.group_id = cr.group_id and prev.outcome_code = cr.outcome_code and prev_check.opens_on < pc.opens_on
+        order by prev_check.opens_on desc limit 1)`.as('previous_level'),
+    )
+    .where('cr.check_id', '=', filter.checkId)
+    .where('groups.role_key', '=', filter.roleKey)
+    .where((eb) => groupIdVisible(eb, 'cr.group_id', scope));
+  if (filter.districtId !== null) query = query.where('districts.id', '=', filter.districtId);
+  return query.execute();
+}
+
+export interface LevelCountRow {
+  check_id: number;
+  outcome_code: string;
+  level: number;
+  groups: number;
+}
+
+/** How many visible groups of a role agreed each level, per check and outcome (optionally per district). */
+export async function roleLevelCounts(db: Db, scope: AccessScope, filter: { roleKey: string; districtId: number | null }): Promise<(LevelCountRow & { district_id: number | null })[]> {
+  let query = db
+    .selectFrom('consensus_records as cr')
+    .innerJoin('groups', 'groups.id', 'cr.group_id')
+    .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .select(['cr.check_id', 'cr.outcome_code', 'cr.level'])
+    .select(sql<number | null>`coalesce(groups.district_id, sites.district_id)`.as('district_id'))
+    .select((eb) => eb.fn.countAll<number>().as('groups'))
+    .where('groups.role_key', '=', filter.roleKey)
+    .where((eb) => groupIdVisible(eb, 'cr.group_id', scope))
+    .groupBy(['cr.check_id', 'cr.outcome_code', 'cr.level', sql`coalesce(groups.district_id, sites.district_id)`]);
+  if (filter.districtId !== null) {
+    const districtId = filter.districtId;
+    query = query.where(sql`coalesce(groups.district_id, sites.district_id)`, '=', districtId);
+  }
+  return query.execute();
+}
+
+export async function checksByIds(db: Db, ids: readonly number[]): Promise<ProgressCheck[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('progress_checks').selectAll().where('id', 'in', ids).orderBy('opens_on').orderBy('id').execute();
+}

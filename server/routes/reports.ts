@@ -1,0 +1,326 @@
+/** Reports: a team's consensus heatmap and findings, the site comparison and role growth, each with its table and CSV. */
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { groupRoleKeys } from '../access/group-roles.js';
+import { hasOverview } from '../access/scope.js';
+import { consensusHeatmapSvg } from '../charts/consensus-heatmap.js';
+import { growthChartSvg } from '../charts/growth-chart.js';
+import { siteHeatmapSvg } from '../charts/site-heatmap.js';
+import { NotFoundError } from '../errors.js';
+import { levelName, outcomesByPrinciple } from '../maps/catalog.js';
+import type { IcMap } from '../maps/schema.js';
+import { openDatabase } from '../db/connection.js';
+import { requireViewer, type Viewer } from '../plugins/auth.js';
+import { streamExportRows, type ExportRow } from '../repositories/export.js';
+import { consensusForGroup } from '../repositories/consensus.js';
+import { listDistricts } from '../repositories/organisation.js';
+import { findCheckGroup, listChecks } from '../repositories/progress-checks.js';
+import { checksByIds, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
+import { countSubmitted, submittedPlacements } from '../repositories/self-assessments.js';
+import { checkFor, checkGroupFor } from '../services/check-access.js';
+import { checkAdministration } from '../services/organisation-access.js';
+import { consensusAccess } from '../services/consensus.js';
+import { checkState } from '../services/progress-checks.js';
+import { changeBetween, growthPoints, medianOfCounts, safeCsv, siteRows, sortSites, teamFindings } from '../services/reports.js';
+import { idField } from './fields.js';
+
+const params = z.object({ id: idField, groupId: idField });
+const formatQuery = z.object({ format: z.enum(['csv'], { message: 'format can only be csv' }).optional() });
+const SITES_PER_PAGE = 50;
+const roleField = z.enum(groupRoleKeys as [string, ...string[]], { message: 'Choose a role from the list.' });
+/** A select left at "All" sends an empty value: that means no filter. */
+const optionalId = z.preprocess((value) => (value === '' ? undefined : value), idField.optional());
+const siteQuery = formatQuery.extend({
+  check: optionalId,
+  role: roleField.default('improvement-team'),
+  district: optionalId,
+  sort: z.string().regex(/^(overall|\d+)$/, 'Sort by overall or by a principle number.').default('overall'),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+const growthQuery = formatQuery.extend({ role: roleField.default('improvement-team'), district: optionalId });
+
+function sendCsv(reply: FastifyReply, name: string, csv: string): FastifyReply {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .send(csv);
+}
+
+const reportRoutes: FastifyPluginAsyncZod = async (app) => {
+  const currentMap = (): IcMap => {
+    const map = app.maps.list()[0];
+    if (map === undefined) throw new Error('no IC map is loaded');
+    return map;
+  };
+  const roleOf = (map: IcMap, key: string) => {
+    const role = map.roles.find((candidate) => candidate.key === key);
+    if (role === undefined) throw new NotFoundError(`The map has no role "${key}".`);
+    return role;
+  };
+
+  function requireOverview(request: FastifyRequest): Viewer {
+    const viewer = requireViewer(request);
+    if (!hasOverview(viewer.scope)) throw new NotFoundError('There are no network reports in your part of the network.', { backHref: '/', backLabel: 'Go to your home page' });
+    return viewer;
+  }
+
+  // ---- one team ----
+
+  app.get('/checks/:id/groups/:groupId/report', { schema: { params, querystring: formatQuery } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
+    const { check, group, map, role } = context;
+    const checkGroup = (await findCheckGroup(app.db, check.id, group.id)) ?? context.checkGroup;
+    const submitted = await countSubmitted(app.db, check.id, group.id);
+    const access = consensusAccess(viewer.scope, group, { revealed: checkGroup.revealed_at !== null, submitted, minGroupSize: app.config.minGroupSize, open: checkState(check) === 'open' });
+    const [records, previous, placements] = await Promise.all([
+      consensusForGroup(app.db, check.id, group.id),
+      previousConsensus(app.db, group.id, check.opens_on),
+      access.showSpread ? submittedPlacements(app.db, check.id, group.id, access.showNames) : [],
+    ]);
+    // Members appear as letters in the order they first submitted, or by name in a named group.
+    const people = [...new Map(placements.map((placement) => [placement.person_id, placement.person_name])).entries()];
+    const columns = [
+      ...people.map(([personId, name], index) => ({ key: `p${personId}`, label: access.showNames && name !== '' ? name : String.fromCharCode(65 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : ''), kind: 'member' as const })),
+      { key: 'consensus', label: 'Consensus', kind: 'consensus' as const },
+    ];
+    const cells = [
+      ...placements.map((placement) => ({ outcomeCode: placement.outcome_code, columnKey: `p${placement.person_id}`, level: placement.level })),
+      ...records.map((record) => ({ outcomeCode: record.outcome_code, columnKey: 'consensus', level: record.level, dissent: record.dissent.trim() !== '' })),
+    ];
+    if (request.query.format === 'csv') {
+      return sendCsv(
+        reply,
+        `icmap-team-${group.id}-check-${check.id}`,
+        safeCsv(
+          ['outcome', 'outcome_title', 'column', 'level', 'dissent'],
+          cells.map((cell) => [
+            cell.outcomeCode,
+            role.outcomes.find((outcome) => outcome.code === cell.outcomeCode)?.title ?? '',
+            columns.find((column) => column.key === cell.columnKey)?.label ?? '',
+            cell.level ?? 'not sure',
+            'dissent' in cell && cell.dissent ? 'yes' : '',
+          ]),
+        ),
+      );
+    }
+    const sections = outcomesByPrinciple(map, role);
+    return reply.view('pages/reports/team', {
+      title: `Report: ${group.name} — ${check.name}`,
+      nav: 'reports',
+      context,
+      access,
+      submitted,
+      findings: teamFindings(role, records, previous),
+      sections,
+      columns,
+      cells,
+      chart: consensusHeatmapSvg({
+        id: 'team-heatmap',
+        title: `${group.name}: placements and consensus, ${check.name}`,
+        description: `Rows are the ${role.outcomes.length} outcomes grouped by principle; columns are ${access.showSpread ? 'members' : 'no members (their placements are not shown here)'} and the consensus. Darker is closer to Level 1 (Ideal).`,
+        levelCount: map.levels.length,
+        levelLabel: (level) => levelName(map, level),
+        principles: sections.map((section) => ({ code: section.principle.code, title: section.principle.title, outcomes: section.outcomes.map((o) => ({ code: o.code, title: o.title })) })),
+        columns,
+        cells,
+      }),
+    });
+  });
+
+  // ---- site comparison ----
+
+  app.get('/reports/sites', { schema: { querystring: siteQuery } }, async (request, reply) => {
+    const viewer = requireOverview(request);
+    const query = request.query;
+    const map = currentMap();
+    const role = roleOf(map, query.role);
+    const [checks, districts] = await Promise.all([listChecks(app.db, viewer.scope), listDistricts(app.db, viewer.scope)]);
+    const checkId = query.check ?? checks[0]?.id;
+    const check = checkId === undefined ? undefined : await checkFor(app.db, checkId);
+    const principle = query.sort === 'overall' ? null : query.sort;
+    const rows = check === undefined ? [] : await siteComparison(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null });
+    const sites = sortSites(siteRows(rows), map, principle);
+    if (query.format === 'csv') {
+      return sendCsv(
+        reply,
+        `icmap-site-comparison-${check?.id ?? 'none'}-${role.key}`,
+        safeCsv(
+          ['site', 'district', 'outcome', 'level', 'dissent', 'change_since_previous_check'],
+          sites.flatMap((site) => [...site.cells].map(([code, cell]) => [site.label, site.place, code, cell.level, cell.dissent ? 'yes' : '', cell.change ?? ''])),
+        ),
+      );
+    }
+    const pages = Math.max(1, Math.ceil(sites.length / SITES_PER_PAGE));
+    const shown = sites.slice((query.page - 1) * SITES_PER_PAGE, query.page * SITES_PER_PAGE);
+    const sections = outcomesByPrinciple(map, role);
+    const principles = sections.map((section) => ({ code: section.principle.code, title: section.principle.title, outcomes: section.outcomes.map((o) => ({ code: o.code, title: o.title })) }));
+    const filter = new URLSearchParams({ ...(check === undefined ? {} : { check: String(check.id) }), role: role.key, ...(query.district === undefined ? {} : { district: String(query.district) }), sort: query.sort });
+    return reply.view('pages/reports/sites', {
+      title: 'Site comparison',
+      nav: 'reports',
+      query,
+      check,
+      checks,
+      districts,
+      role,
+      roles: groupRoleKeys.map((key) => ({ key, name: roleOf(map, key).name })),
+      principles,
+      sites: shown,
+      total: sites.length,
+      pages,
+      filter: filter.toString(),
+      levelName: (level: number) => levelName(map, level),
+      chart:
+        shown.length === 0
+          ? ''
+          : siteHeatmapSvg({
+              id: 'site-heatmap',
+              title: `${role.name} consensus by site${check === undefined ? '' : `, ${check.name}`}`,
+              description: `Rows are sites (${shown.length} of ${sites.length}), columns the ${role.outcomes.length} outcomes; darker is closer to Level 1 (Ideal). Arrows show the change since each group's previous check.`,
+              levelCount: map.levels.length,
+              levelLabel: (level) => levelName(map, level),
+              principles,
+              rows: shown.map((site) => ({ key: String(site.groupId), label: site.label, href: check === undefined ? undefined : `/checks/${check.id}/groups/${site.groupId}/report` })),
+              cells: shown.flatMap((site) => [...site.cells].map(([code, cell]) => ({ rowKey: String(site.groupId), outcomeCode: code, level: cell.level, dissent: cell.dissent, change: cell.change }))),
+            }),
+    });
+  });
+
+  // ---- growth ----
+
+  app.get('/reports/growth', { schema: { querystring: growthQuery } }, async (request, reply) => {
+    const viewer = requireOverview(request);
+    const query = request.query;
+    const map = currentMap();
+    const role = roleOf(map, query.role);
+    const [rows, districts] = await Promise.all([
+      roleLevelCounts(app.db, viewer.scope, { roleKey: role.key, districtId: query.district ?? null }),
+      listDistricts(app.db, viewer.scope),
+    ]);
+    const checks = await checksByIds(app.db, [...new Set(rows.map((row) => row.check_id))]);
+    const points = growthPoints(rows, map.levels.length);
+    if (query.format === 'csv') {
+      const checkName = new Map(checks.map((check) => [check.id, check.name]));
+      return sendCsv(
+        reply,
+        `icmap-growth-${role.key}`,
+        safeCsv(
+          ['check', 'opens_on', 'outcome', ...map.levels.map((level) => `groups_at_level_${level.level}`), 'median'],
+          checks.flatMap((check) =>
+            points
+              .filter((point) => point.checkId === check.id)
+              .sort((a, b) => a.outcomeCode.localeCompare(b.outcomeCode, 'en', { numeric: true }))
+              .map((point) => [checkName.get(point.checkId) ?? '', check.opens_on, point.outcomeCode, ...point.counts, point.median]),
+          ),
+        ),
+      );
+    }
+    // Districts side by side: each district's median in the latest check, and its change since the one before.
+    // The latest closed check is the settled picture; an open check is still being agreed.
+    const latest = checks.filter((check) => checkState(check) === 'closed').at(-1) ?? checks.at(-1);
+    const before = latest === undefined ? undefined : checks[checks.indexOf(latest) - 1];
+    const visibleDistricts = districts.filter((district) => district.archived_at === null);
+    // Counts per district, check and outcome, indexed once: the side-by-side table reads each many times.
+    const districtCounts = new Map<string, number[]>();
+    for (const row of rows) {
+      const key = `${row.district_id ?? 'none'}:${row.check_id}:${row.outcome_code}`;
+      const counts = districtCounts.get(key) ?? map.levels.map(() => 0);
+      counts[row.level - 1] = (counts[row.level - 1] ?? 0) + row.groups;
+      districtCounts.set(key, counts);
+    }
+    const byDistrict = (districtId: number, checkId: number | undefined, code: string): number | null => {
+      const counts = checkId === undefined ? undefined : districtCounts.get(`${districtId}:${checkId}:${code}`);
+      return counts === undefined ? null : medianOfCounts(counts);
+    };
+    const sideBySide =
+      query.district === undefined && visibleDistricts.length > 1 && latest !== undefined
+        ? role.outcomes.map((outcome) => ({
+            outcome,
+            districts: visibleDistricts.map((district) => {
+              const now = byDistrict(district.id, latest.id, outcome.code);
+              const then = byDistrict(district.id, before?.id, outcome.code);
+              return { district, median: now, change: now === null ? null : changeBetween(then, now) };
+            }),
+          }))
+        : [];
+    return reply.view('pages/reports/growth', {
+      title: `Growth: ${role.name}`,
+      nav: 'reports',
+      query,
+      role,
+      roles: groupRoleKeys.map((key) => ({ key, name: roleOf(map, key).name })),
+      districts,
+      checks,
+      points,
+      sideBySide,
+      latest,
+      chart:
+        checks.length === 0
+          ? ''
+          : growthChartSvg({
+              id: 'growth',
+              title: `${role.name}: agreed levels across progress checks`,
+              description: `For each outcome, how many groups agreed each level in each check (dot size), and the median (line). Level 1 (Ideal) is at the top: growth points up.`,
+              levelCount: map.levels.length,
+              levelLabel: (level) => levelName(map, level),
+              checks: checks.map((check) => ({ key: String(check.id), label: check.name })),
+              outcomes: role.outcomes.map((outcome) => ({ code: outcome.code, title: outcome.title })),
+              points: points.map((point) => ({ outcomeCode: point.outcomeCode, checkKey: String(point.checkId), counts: point.counts, median: point.median })),
+            }),
+    });
+  });
+};
+
+export default reportRoutes;
+
+const EXPORT_FIELDS = ['check', 'check_opens_on', 'district', 'site', 'group', 'role', 'member', 'outcome', 'placement', 'consensus_level'];
+
+/** CSV text of the full export, a thousand rows at a time, so a network-sized export never sits in memory. */
+async function* exportCsv(rows: AsyncGenerator<ExportRow[]>): AsyncGenerator<string> {
+  yield `${EXPORT_FIELDS.join(',')}\r\n`;
+  let batch: (string | number | null)[][] = [];
+  const flush = (): string => {
+    const text = `${safeCsv(EXPORT_FIELDS, batch).split('\r\n').slice(1).join('\r\n')}\r\n`;
+    batch = [];
+    return text;
+  };
+  for await (const chunk of rows) {
+    for (const row of chunk) {
+      batch.push([
+        row.check_name,
+        row.opens_on,
+        row.district_name,
+        row.site_name,
+        row.group_name,
+        row.role_key,
+        row.member_number === null ? null : `member ${row.member_number}`,
+        row.outcome_code,
+        row.member_number === null ? null : row.not_sure === 1 ? 'not sure' : row.placement,
+        row.consensus_level,
+      ]);
+      if (batch.length >= 1000) yield flush();
+    }
+  }
+  if (batch.length > 0) yield flush();
+}
+
+/** GET /admin/export.csv: every check's placements (numbered, never named, only where privacy allows) and consensus. */
+export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/admin/export.csv', async (request, reply) => {
+    const viewer = requireViewer(request);
+    checkAdministration(viewer.scope);
+    // A file database gets a connection of its own, so a long export never holds up other requests (WAL lets it read alongside).
+    const own = app.config.databasePath === ':memory:' ? undefined : openDatabase(app.config.databasePath);
+    const db = own?.db ?? app.db;
+    const stream = Readable.from(exportCsv(streamExportRows(db, app.config.minGroupSize)));
+    stream.on('close', () => void own?.close());
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="icmap-export.csv"')
+      .header('cache-control', 'no-store')
+      .send(stream);
+  });
+};

@@ -1,0 +1,138 @@
+/**
+ * Reports answer the four questions a progress check is for: bright spots, areas of challenge,
+ * needs for assistance and next steps; and show growth (lower level numbers) across checks.
+ * Only consensus records and, within the privacy rules, anonymous spreads are used.
+ */
+import Papa from 'papaparse';
+import type { ConsensusRecord } from '../db/schema.js';
+import type { IcMap, Role } from '../maps/schema.js';
+import type { LevelCountRow, SiteComparisonRow } from '../repositories/reports.js';
+import { spreadsheetSafe } from './roster-csv.js';
+
+export type Change = 'up' | 'same' | 'down';
+
+/** Growth means the level number went down. */
+export function changeBetween(previous: number | null | undefined, current: number): Change | null {
+  if (previous === null || previous === undefined) return null;
+  return current < previous ? 'up' : current > previous ? 'down' : 'same';
+}
+
+export const BRIGHT_SPOT_MAX = 2;
+export const CHALLENGE_MIN = 4;
+
+export interface TeamFinding {
+  code: string;
+  title: string;
+  level: number;
+  previous: number | null;
+  change: Change | null;
+  nextStep: string;
+  dissent: string;
+}
+
+export interface TeamFindings {
+  brightSpots: TeamFinding[];
+  challenges: TeamFinding[];
+  /** Challenges that did not improve since the group's previous check. */
+  needsAssistance: TeamFinding[];
+  nextSteps: TeamFinding[];
+  all: TeamFinding[];
+}
+
+export function teamFindings(role: Role, records: readonly ConsensusRecord[], previous: ReadonlyMap<string, number>): TeamFindings {
+  const byCode = new Map(records.map((record) => [record.outcome_code, record]));
+  const all = role.outcomes.flatMap((outcome): TeamFinding[] => {
+    const record = byCode.get(outcome.code);
+    if (record === undefined) return [];
+    const before = previous.get(outcome.code) ?? null;
+    return [{ code: outcome.code, title: outcome.title, level: record.level, previous: before, change: changeBetween(before, record.level), nextStep: record.next_step, dissent: record.dissent }];
+  });
+  const challenges = all.filter((finding) => finding.level >= CHALLENGE_MIN);
+  return {
+    brightSpots: all.filter((finding) => finding.level <= BRIGHT_SPOT_MAX),
+    challenges,
+    needsAssistance: challenges.filter((finding) => finding.change === 'same' || finding.change === 'down'),
+    nextSteps: all.filter((finding) => finding.nextStep.trim() !== ''),
+    all,
+  };
+}
+
+export interface SiteRow {
+  groupId: number;
+  label: string;
+  place: string;
+  cells: Map<string, { level: number; dissent: boolean; change: Change | null }>;
+  /** Mean agreed level over all outcomes, or over one principle's: lower is better. */
+  mean: number;
+}
+
+export function siteRows(rows: readonly SiteComparisonRow[]): SiteRow[] {
+  const byGroup = new Map<number, SiteRow>();
+  for (const row of rows) {
+    let site = byGroup.get(row.group_id);
+    if (site === undefined) {
+      site = { groupId: row.group_id, label: row.site_name ?? row.group_name, place: row.district_name ?? '', cells: new Map(), mean: 0 };
+      byGroup.set(row.group_id, site);
+    }
+    site.cells.set(row.outcome_code, { level: row.level, dissent: row.dissent === 1, change: changeBetween(row.previous_level, row.level) });
+  }
+  return [...byGroup.values()];
+}
+
+/** Sorts sites best first: by the mean level overall, or on one principle's outcomes; ties by name. */
+export function sortSites(sites: SiteRow[], map: IcMap, principle: string | null): SiteRow[] {
+  const codes = map.roles[0]?.outcomes.filter((outcome) => principle === null || outcome.principle === principle).map((outcome) => outcome.code) ?? [];
+  for (const site of sites) {
+    const levels = codes.flatMap((code) => {
+      const cell = site.cells.get(code);
+      return cell === undefined ? [] : [cell.level];
+    });
+    site.mean = levels.length === 0 ? Number.POSITIVE_INFINITY : levels.reduce((sum, level) => sum + level, 0) / levels.length;
+  }
+  return sites.sort((a, b) => a.mean - b.mean || a.label.localeCompare(b.label));
+}
+
+export interface GrowthPoint {
+  checkId: number;
+  outcomeCode: string;
+  counts: number[];
+  median: number | null;
+}
+
+/** The median of levels given as counts per level (index 0 = Level 1). */
+export function medianOfCounts(counts: readonly number[]): number | null {
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return null;
+  const at = (position: number): number => {
+    let seen = 0;
+    for (let index = 0; index < counts.length; index += 1) {
+      seen += counts[index] ?? 0;
+      if (seen > position) return index + 1;
+    }
+    return counts.length;
+  };
+  return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
+}
+
+export function growthPoints(rows: readonly LevelCountRow[], levelCount: number): GrowthPoint[] {
+  const points = new Map<string, GrowthPoint>();
+  for (const row of rows) {
+    const key = `${row.check_id}:${row.outcome_code}`;
+    let point = points.get(key);
+    if (point === undefined) {
+      point = { checkId: row.check_id, outcomeCode: row.outcome_code, counts: Array.from({ length: levelCount }, () => 0), median: null };
+      points.set(key, point);
+    }
+    point.counts[row.level - 1] = (point.counts[row.level - 1] ?? 0) + row.groups;
+  }
+  for (const point of points.values()) point.median = medianOfCounts(point.counts);
+  return [...points.values()];
+}
+
+/** A CSV whose cells cannot run as spreadsheet formulas. */
+export function safeCsv(fields: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+  return Papa.unparse({
+    fields: [...fields],
+    data: rows.map((row) => row.map((cell) => (cell === null ? '' : typeof cell === 'number' ? String(cell) : spreadsheetSafe(cell)))),
+  });
+}
