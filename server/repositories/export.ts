@@ -23,11 +23,18 @@ export interface ExportRow {
  * Members are numbered, never named.
  */
 export async function* streamExportRows(db: Db, minGroupSize: number): AsyncGenerator<ExportRow[]> {
+  // One check at a time: SQLite sorts each check's rows before the first one streams, and better-sqlite3
+  // runs on the event loop, so a smaller sort keeps other requests answering while the export runs.
+  const checks = await db.selectFrom('progress_checks').select('id').orderBy('opens_on').orderBy('id').execute();
+  for (const { id } of checks) yield* streamCheckRows(db, id, minGroupSize);
+}
+
+async function* streamCheckRows(db: Db, checkId: number, minGroupSize: number): AsyncGenerator<ExportRow[]> {
   const query = sql<ExportRow>`
     with eligible as (
       select sa.check_id, sa.group_id from self_assessments sa
       join check_groups cg on cg.check_id = sa.check_id and cg.group_id = sa.group_id and cg.revealed_at is not null
-      where sa.submitted_at is not null
+      where sa.submitted_at is not null and sa.check_id = ${checkId}
       group by sa.check_id, sa.group_id having count(*) >= ${minGroupSize}
     ),
     place as (
@@ -50,13 +57,11 @@ export async function* streamExportRows(db: Db, minGroupSize: number): AsyncGene
     from consensus_records cr
     join progress_checks pc on pc.id = cr.check_id
     join place on place.group_id = cr.group_id
-    where not exists (select 1 from eligible e where e.check_id = cr.check_id and e.group_id = cr.group_id)`;
+    where cr.check_id = ${checkId} and not exists (select 1 from eligible e where e.check_id = cr.check_id and e.group_id = cr.group_id)`;
   // Kysely streams only select queries from SQLite: wrap the raw query as a subquery.
   const rows = db
     .selectFrom(sql<ExportRow>`(${query})`.as('export_rows'))
     .selectAll()
-    .orderBy('opens_on')
-    .orderBy('check_name')
     .orderBy('district_name')
     .orderBy('site_name')
     .orderBy('group_name')

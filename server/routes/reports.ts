@@ -1,5 +1,6 @@
 /** Reports: a team's consensus heatmap and findings, the site comparison and role growth, each with its table and CSV. */
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -301,7 +302,11 @@ async function* exportCsv(rows: AsyncGenerator<ExportRow[]>): AsyncGenerator<str
         row.member_number === null ? null : row.not_sure === 1 ? 'not sure' : row.placement,
         row.consensus_level,
       ]);
-      if (batch.length >= 1000) yield flush();
+      if (batch.length >= 1000) {
+        yield flush();
+        // better-sqlite3 reads synchronously: give other requests a turn between batches.
+        await setImmediate();
+      }
     }
   }
   if (batch.length > 0) yield flush();
