@@ -147,7 +147,7 @@ export function consensusHeatmapSvg(input: ConsensusHeatmapInput): string {
   const legendY = gridBottom + 16;
   const legendOptions = { width: width - 2 * PAD, notSure: true };
   parts.push(legend(levelCount, levelLabel, PAD, legendY, legendOptions));
-  const height = legendY + legendHeight(levelCount, legendOptions) + PAD;
+  const height = legendY + legendHeight(levelCount, levelLabel, legendOptions) + PAD;
 
   return svgRoot({ id, kind: 'consensus-heatmap', title: input.title, description: input.description, width, height }, parts.join(''));
 }

@@ -91,7 +91,7 @@ export function growthChartSvg(input: GrowthChartInput): string {
   const width = Math.max(PAD * 2 + columns * PANEL_W + (columns - 1) * GAP, 560);
   const legendY = PAD + panelRows * (PANEL_H + GAP) + 4;
   const legendOptions = { width: width - 2 * PAD };
-  const keyY = legendY + legendHeight(levelCount, legendOptions) + 6;
+  const keyY = legendY + legendHeight(levelCount, levelLabel, legendOptions) + 6;
   let body = panels.join('') + legend(levelCount, levelLabel, PAD, legendY, legendOptions) + key(PAD, keyY, maxCount, radius);
   let height = keyY + 2 * maxRadius + 4 + PAD;
   if (!labelsFit) {

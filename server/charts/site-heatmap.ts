@@ -121,7 +121,7 @@ export function siteHeatmapSvg(input: SiteHeatmapInput): string {
   const legendY = y + 16;
   const legendOptions = { width: width - 2 * PAD };
   parts.push(legend(levelCount, levelLabel, PAD, legendY, legendOptions));
-  const keyY = legendY + legendHeight(levelCount, legendOptions) + 4;
+  const keyY = legendY + legendHeight(levelCount, levelLabel, legendOptions) + 4;
   parts.push(changeKey(PAD, keyY));
   const height = keyY + 24 + PAD;
 

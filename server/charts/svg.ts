@@ -199,8 +199,9 @@ function legendLayout(levelCount: number, levelLabel: (level: number) => string,
 }
 
 /** Height `legend` takes with the same arguments. */
-export function legendHeight(levelCount: number, options: LegendOptions = {}): number {
-  return legendLayout(levelCount, (level) => `Level ${level}`, options).rows * LEGEND_ROW;
+/** The legend's height, laid out with the same labels it will show (longer labels can wrap to more rows). */
+export function legendHeight(levelCount: number, levelLabel: (level: number) => string, options: LegendOptions = {}): number {
+  return legendLayout(levelCount, levelLabel, options).rows * LEGEND_ROW;
 }
 
 /**

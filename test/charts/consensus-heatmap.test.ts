@@ -191,3 +191,16 @@ describe('consensusHeatmapSvg', () => {
     expect(byClass(root, 'cell')[0]?.attrs['data-column']).toBe('k"<');
   });
 });
+
+describe('the legend', () => {
+  it('fits inside the chart with the long level labels, "Not sure yet" included', () => {
+    // A narrow chart: one member and the consensus, so the legend must wrap onto several rows.
+    const svg = consensusHeatmapSvg(makeInput({ columns: COLUMNS.filter((column) => column.kind === 'consensus' || column.key === 'a'), cells: [] }));
+    const root = parseXml(svg);
+    const height = Number(root.attrs.height);
+    const texts = descendants(root).filter((element) => element.name === 'text' && visibleText(element).includes('Not sure yet'));
+    expect(texts).toHaveLength(1);
+    // The label is centred on its 18-unit swatch: the whole swatch must be inside the chart.
+    expect(num(texts[0]!, 'y') + 9).toBeLessThanOrEqual(height);
+  });
+});
