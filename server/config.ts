@@ -36,6 +36,12 @@ const environmentSchema = z.object({
     .min(1, 'must be a whole number from 1 to 50')
     .max(50, 'must be a whole number from 1 to 50')
     .default(3),
+  SIGN_IN_LIMIT_PER_MINUTE: z.coerce
+    .number({ message: 'must be a whole number from 1 to 100000' })
+    .int('must be a whole number from 1 to 100000')
+    .min(1, 'must be a whole number from 1 to 100000')
+    .max(100_000, 'must be a whole number from 1 to 100000')
+    .default(10),
   ICMAP_NETWORK_NAME: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
 });
 
@@ -54,6 +60,8 @@ export interface Config {
   trustProxy: boolean;
   /** Leaders outside a group see its individual placements (as aggregates) only from this many submissions. */
   minGroupSize: number;
+  /** Sign-in attempts one address may make per minute (the per-account throttle is separate). */
+  signInLimitPerMinute: number;
   /** Creates the first network admin at start-up, for unattended installs (both or neither). */
   initialAdmin: { email: string; password: string; networkName: string | undefined } | undefined;
 }
@@ -100,6 +108,7 @@ export function loadConfig(
     publicUrl: values.PUBLIC_URL,
     trustProxy: values.TRUST_PROXY,
     minGroupSize: values.MIN_GROUP_SIZE,
+    signInLimitPerMinute: values.SIGN_IN_LIMIT_PER_MINUTE,
     initialAdmin:
       values.ICMAP_ADMIN_EMAIL !== undefined && values.ICMAP_ADMIN_PASSWORD !== undefined
         ? { email: values.ICMAP_ADMIN_EMAIL, password: values.ICMAP_ADMIN_PASSWORD, networkName: values.ICMAP_NETWORK_NAME }

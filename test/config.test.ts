@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       trustProxy: false,
       minGroupSize: 3,
+      signInLimitPerMinute: 10,
       initialAdmin: undefined,
     });
   });

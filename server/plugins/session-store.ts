@@ -3,11 +3,17 @@ import type { SessionStore } from '@fastify/session';
 import type { Session } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { deleteSession, findSession, saveSession } from '../repositories/sessions.js';
+import { deleteSession, findSession, insertSession, updateSession, type SessionValues } from '../repositories/sessions.js';
 
 type Callback = (error?: unknown) => void;
 
+/** How many sessions' last stored state this process remembers, to skip writes that change nothing. */
+const REMEMBERED_SESSIONS = 10_000;
+
 export class DatabaseSessionStore implements SessionStore {
+  /** The last state read or written per session id: a rolling session is saved on every response. */
+  readonly #known = new Map<string, { data: string; expiresAtMs: number }>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly lifetimeMs: number,
@@ -15,26 +21,55 @@ export class DatabaseSessionStore implements SessionStore {
     private readonly touchGranularityMs: number,
   ) {}
 
+  #remember(sessionId: string, data: string, expiresAtMs: number): void {
+    this.#known.delete(sessionId);
+    this.#known.set(sessionId, { data, expiresAtMs });
+    if (this.#known.size > REMEMBERED_SESSIONS) {
+      const oldest = this.#known.keys().next().value;
+      if (oldest !== undefined) this.#known.delete(oldest);
+    }
+  }
+
   set(sessionId: string, session: Session, callback: Callback): void {
     // The cookie's expiry has its own column; the rest of the session is the stored data.
     const { cookie, ...data } = JSON.parse(JSON.stringify(session)) as { cookie: { expires?: string | null } } & Record<string, unknown>;
     const expires = cookie.expires == null ? new Date(Date.now() + this.lifetimeMs) : new Date(cookie.expires);
-    saveSession(
-      this.db,
-      sessionId,
-      { personId: typeof data.personId === 'number' ? data.personId : null, data: JSON.stringify(data), expiresAt: expires.toISOString() },
-      this.touchGranularityMs,
-    ).then(() => { callback(); }, callback);
+    const values: SessionValues = { personId: typeof data.personId === 'number' ? data.personId : null, data: JSON.stringify(data), expiresAt: expires.toISOString() };
+    const known = this.#known.get(sessionId);
+    if (known?.data === values.data && expires.getTime() - known.expiresAtMs < this.touchGranularityMs) {
+      callback();
+      return;
+    }
+    // A session this process has seen is only ever updated, so a request still in flight when its
+    // session is revoked cannot bring it back; a new id (sign-in regenerates it) is inserted.
+    const write = known === undefined ? insertSession(this.db, sessionId, values) : updateSession(this.db, sessionId, values);
+    write.then(() => {
+      this.#remember(sessionId, values.data, expires.getTime());
+      callback();
+    }, callback);
   }
 
   get(sessionId: string, callback: (error: unknown, session?: Session | null) => void): void {
     findSession(this.db, sessionId).then(
-      (stored) => { callback(null, stored === undefined ? null : ({ ...stored.data, cookie: { expires: new Date(stored.expiresAt), originalMaxAge: null } })); },
-      (error: unknown) => { callback(error); },
+      (stored) => {
+        if (stored === undefined) {
+          this.#known.delete(sessionId);
+          callback(null, null);
+          return;
+        }
+        this.#remember(sessionId, JSON.stringify(stored.data), new Date(stored.expiresAt).getTime());
+        callback(null, { ...stored.data, cookie: { expires: new Date(stored.expiresAt), originalMaxAge: null } });
+      },
+      (error: unknown) => {
+        callback(error);
+      },
     );
   }
 
   destroy(sessionId: string, callback: Callback): void {
-    deleteSession(this.db, sessionId).then(() => { callback(); }, callback);
+    this.#known.delete(sessionId);
+    deleteSession(this.db, sessionId).then(() => {
+      callback();
+    }, callback);
   }
 }

@@ -1,5 +1,4 @@
 /** Server-side sessions, stored under the SHA-256 of their id so a database copy cannot be replayed. */
-import { sql } from 'kysely';
 import { isoNow, type Db } from '../db/types.js';
 import { tokenDigest } from '../services/tokens.js';
 
@@ -18,34 +17,25 @@ export async function findSession(db: Db, sessionId: string): Promise<StoredSess
   return row === undefined ? undefined : { data: JSON.parse(row.data) as Record<string, unknown>, expiresAt: row.expires_at };
 }
 
-/**
- * Saves a session. A session that only moved its expiry forward by less than `touchGranularityMs`
- * is left alone, so a rolling session costs a write at most that often rather than on every page.
- */
-export async function saveSession(
-  db: Db,
-  sessionId: string,
-  session: { personId: number | null; data: string; expiresAt: string },
-  touchGranularityMs: number,
-): Promise<void> {
+export interface SessionValues {
+  personId: number | null;
+  data: string;
+  expiresAt: string;
+}
+
+export async function insertSession(db: Db, sessionId: string, session: SessionValues): Promise<void> {
   await db
     .insertInto('sessions')
     .values({ id_hash: tokenDigest(sessionId), person_id: session.personId, data: session.data, expires_at: session.expiresAt })
-    .onConflict((oc) =>
-      oc
-        .column('id_hash')
-        .doUpdateSet((eb) => ({
-          data: eb.ref('excluded.data'),
-          person_id: eb.ref('excluded.person_id'),
-          expires_at: eb.ref('excluded.expires_at'),
-        }))
-        .where((eb) =>
-          eb.or([
-            eb('sessions.data', '!=', eb.ref('excluded.data')),
-            eb(sql`(julianday(excluded.expires_at) - julianday(sessions.expires_at)) * 86400000`, '>', touchGranularityMs),
-          ]),
-        ),
-    )
+    .execute();
+}
+
+/** Updates a stored session; never re-creates one that was deleted meanwhile (signed out or revoked). */
+export async function updateSession(db: Db, sessionId: string, session: SessionValues): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ person_id: session.personId, data: session.data, expires_at: session.expiresAt })
+    .where('id_hash', '=', tokenDigest(sessionId))
     .execute();
 }
 

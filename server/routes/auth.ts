@@ -57,7 +57,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/sign-in',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    { config: { rateLimit: { max: app.config.signInLimitPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const form = signInForm.parse(request.body ?? {});
       const result = await signIn(app.db, form.email, form.password);

@@ -1,0 +1,307 @@
+/**
+ * `npm run bench`: ICMap's real server, in production mode, on a network of 1,000 sites and 10 checks,
+ * driven over HTTP with autocannon from this (second) process, each figure set against a bare Fastify
+ * server measured in the same run. Prints a table, then one JSON object with every figure.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { DEMO_PASSWORD } from '../demo/generate.js';
+import { projectRoot } from '../paths.js';
+import { todayUtc } from '../services/progress-checks.js';
+
+const CONNECTIONS = 64;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CACHE = path.join(projectRoot, 'data/bench/network.sqlite');
+const NODE_TSX = ['--import', 'tsx'];
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+async function run(command: string, args: string[]): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', cwd: projectRoot });
+    child.on('exit', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? 'a signal'}`));
+    });
+  });
+}
+
+/** The cached network, regenerated when missing or when its newest check is no longer open. */
+async function ensureNetwork(): Promise<void> {
+  if (fs.existsSync(CACHE)) {
+    const db = new Database(CACHE, { readonly: true });
+    const newest = db.prepare('select closes_on from progress_checks order by opens_on desc limit 1').get() as { closes_on: string } | undefined;
+    db.close();
+    if (newest !== undefined && newest.closes_on >= todayUtc()) return;
+    log('The cached network\'s newest check has closed: generating a fresh one.');
+  }
+  log('Generating the network (1,000 sites, 10 checks): about a minute and a half, once.');
+  await run(process.execPath, [...NODE_TSX, 'server/demo/seed-cli.ts', '--db', CACHE, '--sites', '1000', '--checks', '10', '--seed', '7', '--force']);
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => { resolve(port); });
+    });
+  });
+}
+
+async function waitFor(url: string, seconds = 60): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+
+class Session {
+  cookie = '';
+  constructor(readonly base: string) {}
+  private remember(response: Response): void {
+    const set = response.headers.getSetCookie().find((cookie) => cookie.startsWith('icmap_session='));
+    if (set !== undefined) this.cookie = set.split(';')[0] ?? '';
+  }
+  async get(pathname: string): Promise<string> {
+    const response = await fetch(`${this.base}${pathname}`, { headers: { cookie: this.cookie }, redirect: 'manual' });
+    this.remember(response);
+    return response.text();
+  }
+  async signIn(email: string): Promise<void> {
+    const page = await this.get('/sign-in');
+    const csrf = csrfOf(page);
+    const response = await fetch(`${this.base}/sign-in`, {
+      method: 'POST',
+      headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, email, password: DEMO_PASSWORD }),
+      redirect: 'manual',
+    });
+    if (response.status !== 303) throw new Error(`sign-in as ${email} answered ${response.status}`);
+    this.remember(response);
+  }
+}
+
+function csrfOf(html: string): string {
+  const token = /name="_csrf" value="([^"]*)"/.exec(html)?.[1];
+  if (token === undefined) throw new Error('no CSRF token on the page');
+  return token;
+}
+
+interface Persona {
+  email: string;
+  surveyPath: string;
+}
+
+/** Team members of the newest (open) check who have a place to save answers. */
+function personas(file: string, count: number): { members: Persona[]; adminEmail: string; checkId: number } {
+  const db = new Database(file, { readonly: true });
+  const check = db.prepare('select id from progress_checks order by opens_on desc limit 1').get() as { id: number };
+  const members = db
+    .prepare(
+      `select p.email, cg.group_id from check_groups cg
+       join groups g on g.id = cg.group_id and g.role_key = 'improvement-team'
+       join group_members gm on gm.group_id = g.id join people p on p.id = gm.person_id
+       where cg.check_id = ? order by p.id limit ?`,
+    )
+    .all(check.id, count) as { email: string; group_id: number }[];
+  const admin = db.prepare('select email from people where is_network_admin = 1 limit 1').get() as { email: string };
+  db.close();
+  return { members: members.map((m) => ({ email: m.email, surveyPath: `/checks/${check.id}/groups/${m.group_id}/self` })), adminEmail: admin.email, checkId: check.id };
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(options: autocannon.Options): Promise<Load> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+function pageBody(csrf: string, version: number): string {
+  const body = new URLSearchParams({ _csrf: csrf, version: String(version), page: '1', action: 'save' });
+  for (const [index, code] of ['1.1', '1.2', '1.3'].entries()) {
+    body.set(`level_${code}`, String((index % 5) + 2));
+    body.set(`evidence_${code}`, `We keep notes on ${code} in our PDSA tracker and review them every two weeks.`);
+  }
+  return body.toString();
+}
+
+async function timeSequential(session: Session, pathname: string, count: number): Promise<{ p50: number; p95: number }> {
+  const times: number[] = [];
+  await session.get(pathname); // warm: the first request after start-up compiles statements and fills caches
+  for (let index = 0; index < count; index += 1) {
+    const started = performance.now();
+    await session.get(pathname);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number): number => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN);
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+async function main(): Promise<void> {
+  await ensureNetwork();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'icmap-bench-'));
+  const file = path.join(work, 'network.sqlite');
+  fs.copyFileSync(CACHE, file);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
+  const stopAll = (): void => {
+    for (const child of children) child.kill('SIGKILL');
+  };
+  process.on('exit', stopAll);
+  try {
+    log(`Starting ICMap (production mode) on ${base} with a copy of ${path.relative(projectRoot, CACHE)}`);
+    const server = spawn(process.execPath, [...NODE_TSX, 'server/server.ts'], {
+      cwd: projectRoot,
+      // The bench signs 65 people in from one address: lift the per-address sign-in limit for this run only.
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, SIGN_IN_LIMIT_PER_MINUTE: '1000' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(server);
+    await waitFor(`${base}/healthz`);
+
+    const { members, adminEmail } = personas(file, CONNECTIONS);
+    log(`Signing in ${members.length} team members and the network admin…`);
+    const sessions = await Promise.all(
+      members.map(async (member) => {
+        const session = new Session(base);
+        await session.signIn(member.email);
+        const html = await session.get(`${member.surveyPath}?page=1`);
+        return { session, member, csrf: csrfOf(html), version: Number(/name="version" value="(\d+)"/.exec(html)?.[1] ?? 1) };
+      }),
+    );
+    const first = sessions[0];
+    if (first === undefined) throw new Error('no team member to sign in');
+    const surveyUrl = `${base}${first.member.surveyPath}?page=1`;
+    const surveyHtml = await first.session.get(`${first.member.surveyPath}?page=1`);
+
+    const pageFile = path.join(work, 'page.html');
+    fs.writeFileSync(pageFile, surveyHtml);
+    const bare = fork(path.join(projectRoot, 'server/bench/bare-server.ts'), [pageFile, '0'], { execArgv: NODE_TSX, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    children.push(bare);
+    const barePort = await new Promise<number>((resolve) => bare.once('message', (message: { port: number }) => { resolve(message.port); }));
+    const bareBase = `http://127.0.0.1:${barePort}`;
+
+    log(`1/4 survey page, ${CONNECTIONS} connections, ${SECONDS} s each…`);
+    const bareSurvey = await load({ url: `${bareBase}/page` });
+    const survey = await load({ url: surveyUrl, headers: { cookie: first.session.cookie } });
+
+    log('2/4 draft saves (a page of 3 placements with notes, CSRF, session, synchronous=FULL)…');
+    const bareSave = await load({
+      url: `${bareBase}/form`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: pageBody('token', 1),
+    });
+    let next = 0;
+    const save = await load({
+      url: `${base}${first.member.surveyPath}`,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request, context: { index?: number }) => {
+            context.index ??= next++ % sessions.length;
+            const own = sessions[context.index];
+            if (own === undefined) return request;
+            return {
+              ...request,
+              path: own.member.surveyPath,
+              headers: { ...request.headers, cookie: own.session.cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+              body: pageBody(own.csrf, own.version),
+            };
+          },
+          onResponse: (status, body, context: { index?: number }) => {
+            const own = context.index === undefined ? undefined : sessions[context.index];
+            if (own !== undefined && status === 200) own.version = (JSON.parse(body) as { version: number }).version;
+          },
+        },
+      ],
+    });
+
+    log('3/4 reports at 1,000 sites: site comparison and role growth, sequential requests…');
+    const admin = new Session(base);
+    await admin.signIn(adminEmail);
+    const db = new Database(file, { readonly: true });
+    const closed = db.prepare("select id from progress_checks where closes_on < date('now') order by opens_on desc limit 1").get() as { id: number };
+    db.close();
+    const sites = await timeSequential(admin, `/reports/sites?check=${closed.id}`, 30);
+    const growth = await timeSequential(admin, '/reports/growth', 30);
+
+    log('4/4 peak memory…');
+    const rss = peakRssMb(server.pid);
+
+    const figures = {
+      survey_rps: survey.rps,
+      survey_bare_rps: bareSurvey.rps,
+      survey_ratio: Math.round((survey.rps / bareSurvey.rps) * 100) / 100,
+      survey_p99_ms: survey.p99,
+      survey_errors: survey.errors + survey.non2xx,
+      submit_rps: save.rps,
+      submit_bare_rps: bareSave.rps,
+      submit_ratio: Math.round((save.rps / bareSave.rps) * 100) / 100,
+      submit_p99_ms: save.p99,
+      submit_errors: save.errors + save.non2xx,
+      sites_p50_ms: sites.p50,
+      sites_p95_ms: sites.p95,
+      growth_p50_ms: growth.p50,
+      growth_p95_ms: growth.p95,
+      report_p95_ms: Math.max(sites.p95, growth.p95),
+      peak_rss_mb: rss,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    };
+    const row = (name: string, value: string, target: string, ok: boolean): string => `${name.padEnd(38)}${value.padEnd(26)}${target.padEnd(18)}${ok ? 'met' : 'MISSED'}`;
+    log('');
+    log(`${'figure'.padEnd(38)}${'measured'.padEnd(26)}${'target'.padEnd(18)}`);
+    log(row('survey page req/s (vs bare Fastify)', `${survey.rps} (${bareSurvey.rps}) = ${figures.survey_ratio}`, 'ratio >= 0.5', figures.survey_ratio >= 0.5));
+    log(row('survey page p99', `${survey.p99} ms`, '< 50 ms', survey.p99 < 50));
+    log(row('draft saves/s (vs bare Fastify)', `${save.rps} (${bareSave.rps}) = ${figures.submit_ratio}`, '>= 1,000/s', save.rps >= 1000));
+    log(row('draft save p99', `${save.p99} ms`, '< 100 ms', save.p99 < 100));
+    log(row('draft save errors', String(figures.submit_errors), '0', figures.submit_errors === 0));
+    log(row('site comparison p50 / p95', `${sites.p50} / ${sites.p95} ms`, 'p95 < 300 ms', sites.p95 < 300));
+    log(row('role growth p50 / p95', `${growth.p50} / ${growth.p95} ms`, 'p95 < 300 ms', growth.p95 < 300));
+    log(row('peak RSS of the server', `${rss} MB`, '< 250 MB', rss < 250));
+    log(JSON.stringify(figures));
+  } finally {
+    stopAll();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
