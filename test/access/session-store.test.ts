@@ -11,14 +11,25 @@ afterEach(async () => {
   await handle?.close();
 });
 
+function settle(resolve: () => void, reject: (error: Error) => void, error: unknown): void {
+  if (error === undefined || error === null) resolve();
+  else reject(error instanceof Error ? error : new Error(String(error)));
+}
+
 const promised = {
   set: (store: DatabaseSessionStore, id: string, session: object) =>
     new Promise<void>((resolve, reject) => {
-      store.set(id, session as Session, (error) => { error === undefined || error === null ? resolve() : reject(error); });
+      store.set(id, session as Session, (error) => {
+        settle(resolve, reject, error);
+      });
     }),
   get: (store: DatabaseSessionStore, id: string) =>
     new Promise<unknown>((resolve, reject) => {
-      store.get(id, (error, session) => { error === null || error === undefined ? resolve(session) : reject(error); });
+      store.get(id, (error, session) => {
+        settle(() => {
+          resolve(session);
+        }, reject, error);
+      });
     }),
 };
 
