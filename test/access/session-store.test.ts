@@ -13,7 +13,7 @@ afterEach(async () => {
 
 function settle(resolve: () => void, reject: (error: Error) => void, error: unknown): void {
   if (error === undefined || error === null) resolve();
-  else reject(error instanceof Error ? error : new Error(String(error)));
+  else reject(error instanceof Error ? error : new Error('the session store failed', { cause: error }));
 }
 
 const promised = {
