@@ -6,5 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**'],
     pool: 'forks',
+    // Password hashing (scrypt, 32 MiB) and the crash-safety run share two cores: give tests room
+    // under load rather than fail on a slow moment.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });
