@@ -48,6 +48,8 @@ export interface RestoreOptions {
 export interface RestoreResult {
   /** False for a dry run (no `yes`). */
   restored: boolean;
+  /** A dry run found the database in use (a real run refuses then). */
+  inUse: boolean;
   file: string;
   target: string;
   pages: number;
@@ -131,9 +133,11 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     // 2. Refuse while anything has the database open: ICMap, a sqlite3 shell, a backup in progress.
     const movedFiles: string[] = [];
     let movedAsideTo: string | undefined;
+    let running = false;
     if (targetStat !== undefined) {
       const use = databaseInUse(target, options.busyTimeoutMs ?? 2000);
-      if (use.inUse === true) {
+      running = use.inUse === true;
+      if (running && options.yes) {
         throw new OpsError(`${target} is in use: ICMap (or another program) has it open. Stop ICMap first, then run the restore again. Nothing was changed.`);
       }
       if (use.inUse === 'unknown') log(`  note: the current database could not be read (${use.reason}); it will be moved aside as it is`);
@@ -145,6 +149,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
 
     const result: RestoreResult = {
       restored: false,
+      inUse: running,
       file,
       target,
       pages: check.pages,
@@ -163,7 +168,8 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
       log(`  2. copy ${file} to ${target}`);
       log(`  3. ${pendingText}`);
       log('');
-      log('Nothing was changed. Run the same command with --yes to restore.');
+      if (running) log(`ICMap (or another program) has ${target} open now: stop ICMap first, then run the same command with --yes.`);
+      else log('Nothing was changed. Run the same command with --yes to restore.');
       return result;
     }
 

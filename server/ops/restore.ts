@@ -17,7 +17,7 @@ Stop ICMap first: the restore refuses while the database is in use.
   --yes    do it; without --yes, FILE is checked and the steps are printed, nothing changes
   --help   show this help
 
-Exit codes: 0 restored (or, without --yes, restorable), 1 refused or failed, 2 bad arguments.`;
+Exit codes: 0 restored (without --yes: FILE is sound and restorable), 1 refused or failed, 2 bad arguments.`;
 
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(argv, { yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);

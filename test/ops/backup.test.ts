@@ -230,7 +230,7 @@ describe('a restore on a stopped install', { timeout: 30_000 }, () => {
     const before = listing();
     const lines: string[] = [];
     const result = await restoreDatabase({ file: backup, target, yes: false, log: (line) => lines.push(line) });
-    expect(result).toMatchObject({ restored: false, migrations: [LAST_MIGRATION], movedFiles: [target] });
+    expect(result).toMatchObject({ restored: false, inUse: false, migrations: [LAST_MIGRATION], movedFiles: [target] });
     expect(result.movedAsideTo).toMatch(/icmap\.sqlite\.before-restore-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
     expect(lines.join('\n')).toContain('integrity_check  ok');
     expect(lines.join('\n')).toContain('Run the same command with --yes');
@@ -263,11 +263,15 @@ describe('a restore on a stopped install', { timeout: 30_000 }, () => {
     expect(networkName(target)).toBe('The current network');
   });
 
-  it('refuses while the database is open, as a running ICMap holds it', async () => {
+  it('refuses while the database is open, as a running ICMap holds it (a dry run says so)', async () => {
     const running = openDatabase(target);
     try {
       await sql`select count(*) from people`.execute(running.db);
       await expect(restoreDatabase({ file: backup, target, yes: true, busyTimeoutMs: 200 })).rejects.toThrow(/Stop ICMap first/);
+      const lines: string[] = [];
+      const dryRun = await restoreDatabase({ file: backup, target, yes: false, busyTimeoutMs: 200, log: (line) => lines.push(line) });
+      expect(dryRun).toMatchObject({ restored: false, inUse: true });
+      expect(lines.at(-1)).toMatch(/has .*icmap\.sqlite open now: stop ICMap first/);
     } finally {
       await running.close();
     }
