@@ -23,7 +23,7 @@ import { surveyPages } from '../services/self-assessment.js';
 import { parseCommandLine, runCli } from './cli.js';
 import { verifyDatabase, type DatabaseVerdict } from './fault-checks.js';
 import { freePort, HarnessError, ServerProcess } from './fault-server.js';
-import { Traffic, type Person, type SurveyTask } from './fault-traffic.js';
+import { Traffic, type Person, type SurveyTask, type TrafficStats } from './fault-traffic.js';
 import { formatNumber, UsageError } from './sqlite-files.js';
 
 const USAGE = `Usage: npm run test:faults -- [--kills N] [--seed S] [--quick] [--keep]
@@ -171,20 +171,10 @@ async function seed(file: string, catalog: MapCatalog, options: Options, random:
   }
 }
 
-interface Figures {
+interface Figures extends TrafficStats {
   ok: boolean;
   kills: number;
   restarts: number;
-  requests: number;
-  networkErrors: number;
-  retries: number;
-  serverErrors: number;
-  conflicts: number;
-  signIns: number;
-  acknowledgedSaves: number;
-  acknowledgedSubmissions: number;
-  cutOffCommitted: number;
-  cutOffNotCommitted: number;
   selfAssessmentsSubmitted: number;
   people: number;
   rounds: number;

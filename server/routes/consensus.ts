@@ -11,10 +11,10 @@ import { recordAudit } from '../repositories/audit.js';
 import { consensusForGroup, consensusRevisions } from '../repositories/consensus.js';
 import { countActiveMembers, setGroupShowsNames } from '../repositories/organisation.js';
 import { findPerson } from '../repositories/people.js';
-import { findCheckGroup, revealCheckGroup } from '../repositories/progress-checks.js';
-import { countSubmitted, submittedPlacements } from '../repositories/self-assessments.js';
+import { revealCheckGroup } from '../repositories/progress-checks.js';
+import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
-import { consensusAccess, recordConsensus, spreadFor, suggestNextStep } from '../services/consensus.js';
+import { consensusAccessFor, recordConsensus, spreadFor, suggestNextStep } from '../services/consensus.js';
 import { ForbiddenError } from '../services/organisation-access.js';
 import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import { checkboxField, idField } from './fields.js';
@@ -53,10 +53,8 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
   /** Everything the consensus page and meeting mode show, loaded only as far as the privacy rules allow. */
   async function consensusModel(viewer: Viewer, context: CheckGroupContext, override?: OutcomeOverride) {
     const { check, group, map, role } = context;
-    const checkGroup = (await findCheckGroup(app.db, check.id, group.id)) ?? context.checkGroup;
-    const submitted = await countSubmitted(app.db, check.id, group.id);
+    const { access, submitted } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
     const open = checkState(check) === 'open';
-    const access = consensusAccess(viewer.scope, group, { revealed: checkGroup.revealed_at !== null, submitted, minGroupSize: app.config.minGroupSize, open });
     const [placements, records, revisions] = await Promise.all([
       access.showSpread ? submittedPlacements(app.db, check.id, group.id, access.showNames) : [],
       consensusForGroup(app.db, check.id, group.id),
@@ -94,7 +92,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
       access,
       submitted,
       memberCount: await countActiveMembers(app.db, group.id),
-      revealedAt: checkGroup.revealed_at,
+      revealedAt: context.checkGroup.revealed_at,
       open,
       outcomes,
       discussFirst: outcomes.filter((entry) => entry.spread?.discussFirst === true),

@@ -17,12 +17,12 @@ import { requireViewer, type Viewer } from '../plugins/auth.js';
 import { streamExportRows, type ExportRow } from '../repositories/export.js';
 import { consensusForGroup } from '../repositories/consensus.js';
 import { listDistricts } from '../repositories/organisation.js';
-import { findCheckGroup, listChecks } from '../repositories/progress-checks.js';
+import { listChecks } from '../repositories/progress-checks.js';
 import { checksByIds, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
-import { countSubmitted, submittedPlacements } from '../repositories/self-assessments.js';
+import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkFor, checkGroupFor } from '../services/check-access.js';
 import { checkAdministration } from '../services/organisation-access.js';
-import { consensusAccess } from '../services/consensus.js';
+import { consensusAccessFor } from '../services/consensus.js';
 import { checkState } from '../services/progress-checks.js';
 import { changeBetween, growthPoints, medianOfCounts, safeCsv, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { idField } from './fields.js';
@@ -73,9 +73,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
     const { check, group, map, role } = context;
-    const checkGroup = (await findCheckGroup(app.db, check.id, group.id)) ?? context.checkGroup;
-    const submitted = await countSubmitted(app.db, check.id, group.id);
-    const access = consensusAccess(viewer.scope, group, { revealed: checkGroup.revealed_at !== null, submitted, minGroupSize: app.config.minGroupSize, open: checkState(check) === 'open' });
+    const { access, submitted } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
     const [records, previous, placements] = await Promise.all([
       consensusForGroup(app.db, check.id, group.id),
       previousConsensus(app.db, group.id, check.opens_on),

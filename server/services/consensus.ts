@@ -10,7 +10,10 @@ import type { ConsensusRecord, Database } from '../db/schema.js';
 import type { IcMap, Outcome } from '../maps/schema.js';
 import { levelName } from '../maps/catalog.js';
 import { findConsensus, saveConsensusVersion, type ConsensusInput } from '../repositories/consensus.js';
-import type { GroupPlacement } from '../repositories/self-assessments.js';
+import type { Db } from '../db/types.js';
+import { countSubmitted, type GroupPlacement } from '../repositories/self-assessments.js';
+import type { CheckGroupContext } from './check-access.js';
+import { checkState } from './progress-checks.js';
 
 export interface ConsensusAccess {
   isMember: boolean;
@@ -50,6 +53,23 @@ export function consensusAccess(
     showNames: showSpread && isMember && group.shows_names === 1,
     hiddenBecause,
   };
+}
+
+/** The access rules for one group's part in a check, with its submission count (one query). */
+export async function consensusAccessFor(
+  db: Db,
+  scope: AccessScope,
+  context: CheckGroupContext,
+  minGroupSize: number,
+): Promise<{ access: ConsensusAccess; submitted: number }> {
+  const submitted = await countSubmitted(db, context.check.id, context.group.id);
+  const access = consensusAccess(scope, context.group, {
+    revealed: context.checkGroup.revealed_at !== null,
+    submitted,
+    minGroupSize,
+    open: checkState(context.check) === 'open',
+  });
+  return { access, submitted };
 }
 
 export interface OutcomeSpread {
