@@ -22,6 +22,8 @@ export async function findSelfAssessment(db: Db, checkId: number, groupId: numbe
 
 /** The person's self-assessment, created on first use; two tabs racing still share one row. */
 export async function ensureSelfAssessment(db: Db, checkId: number, groupId: number, personId: number): Promise<SelfAssessment> {
+  const existing = await findSelfAssessment(db, checkId, groupId, personId);
+  if (existing !== undefined) return existing;
   await db
     .insertInto('self_assessments')
     .values({ check_id: checkId, group_id: groupId, person_id: personId, submitted_at: null })

@@ -50,6 +50,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   interface PageState {
     answers: Map<string, Answer>;
     version: number;
+    submittedAt: string | null;
     errors?: Record<string, string>;
     conflict?: { code: string; saved: string; yours: string }[];
   }
@@ -63,7 +64,6 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     const pages = surveyPages(context.map, context.role);
     const page = pages[pageNumber - 1];
     if (page === undefined) throw new NotFoundError(`This self-assessment has ${pages.length} pages.`, { backHref: `${base(context)}?page=1`, backLabel: 'Go to the first page' });
-    const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
     const answered = context.role.outcomes.filter((outcome) => isAnswered(state.answers.get(outcome.code))).length;
     return reply.view('pages/survey/page', {
       title: `${page.principle.code}. ${page.principle.title} — ${context.check.name}`,
@@ -78,7 +78,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       errors: state.errors ?? {},
       conflict: state.conflict,
       readOnly: checkState(context.check) !== 'open',
-      submittedAt: assessment?.submitted_at ?? null,
+      submittedAt: state.submittedAt,
       evidenceMax: EVIDENCE_MAX_LENGTH,
       notSure: NOT_SURE,
       changesHref: (code: string) => roleOutcomePath(context.map, context.role, code),
@@ -88,8 +88,8 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   async function savedState(viewer: Viewer, context: CheckGroupContext): Promise<PageState> {
     const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
     // A self-assessment starts at version 1 when it is first saved.
-    if (assessment === undefined) return { answers: new Map(), version: 1 };
-    return { answers: answersOf(await placementsOf(app.db, assessment.id)), version: assessment.version };
+    if (assessment === undefined) return { answers: new Map(), version: 1, submittedAt: null };
+    return { answers: answersOf(await placementsOf(app.db, assessment.id)), version: assessment.version, submittedAt: assessment.submitted_at };
   }
 
   app.get('/checks/:id/groups/:groupId/self', { schema: { params, querystring: pageQuery } }, async (request, reply) => {
@@ -120,14 +120,15 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     const parsed = parseSurveyPage(request.body, page.outcomes, context.map.levels.length);
     // What the person sent, to show back to them on an error or a conflict: never lose their typing.
-    const sent = async (): Promise<Map<string, Answer>> => {
-      const merged = new Map((await savedState(viewer, context)).answers);
+    const sent = async (version: number): Promise<PageState> => {
+      const saved = await savedState(viewer, context);
+      const merged = new Map(saved.answers);
       for (const [code, answer] of submittedAnswers(request.body, page.outcomes, context.map.levels.length)) merged.set(code, answer);
-      return merged;
+      return { ...saved, answers: merged, version };
     };
     if (!parsed.ok) {
       if (wantsJson(request)) return reply.code(422).send({ errors: parsed.errors });
-      return renderPage(reply.code(422), viewer, context, fields.data.page, { answers: await sent(), version: fields.data.version, errors: parsed.errors });
+      return renderPage(reply.code(422), viewer, context, fields.data.page, { ...(await sent(fields.data.version)), errors: parsed.errors });
     }
     const assessment = await ensureSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
     const result = await saveAnswers(app.db, assessment, fields.data.version, parsed.placements);
@@ -137,11 +138,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
         .map((placement) => ({ code: placement.outcomeCode, saved: result.answers.get(placement.outcomeCode), yours: { level: placement.level, evidence: placement.evidence } }))
         .filter(({ saved, yours }) => saved?.level !== yours.level || saved.evidence !== yours.evidence)
         .map(({ code, saved, yours }) => ({ code, saved: answerLabel(context, saved), yours: answerLabel(context, yours) }));
-      return renderPage(reply.code(409), viewer, context, fields.data.page, {
-        answers: await sent(),
-        version: result.current.version,
-        conflict,
-      });
+      return renderPage(reply.code(409), viewer, context, fields.data.page, { ...(await sent(result.current.version)), conflict });
     }
     if (wantsJson(request)) return reply.send({ version: result.version });
     const target =
@@ -154,7 +151,6 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   async function renderReview(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, missingCodes?: string[]) {
     const state = await savedState(viewer, context);
-    const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
     const missing = missingOutcomes(context.role, state.answers);
     return reply.view('pages/survey/review', {
       title: `Review and submit — ${context.check.name}`,
@@ -166,7 +162,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       version: state.version,
       missing,
       submitErrors: missingCodes,
-      submittedAt: assessment?.submitted_at ?? null,
+      submittedAt: state.submittedAt,
       readOnly: checkState(context.check) !== 'open',
     });
   }
