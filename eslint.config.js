@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'test-results/', '*.tmp.mjs'] },
+  { ignores: ['node_modules/', 'dist/', '.test-build-*/', 'data/', 'coverage/', 'test-results/', '*.tmp.*'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -135,6 +135,8 @@ interface Load {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Answers by status code, e.g. "200: 9411": what the errors were, when there were any. */
+  statuses: string;
 }
 
 async function load(options: autocannon.Options): Promise<Load> {
@@ -145,6 +147,9 @@ async function load(options: autocannon.Options): Promise<Load> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    statuses: Object.entries(result.statusCodeStats as Record<string, { count: number }>)
+      .map(([code, { count }]) => `${code}: ${count}`)
+      .join(', '),
   };
 }
 
@@ -183,8 +188,10 @@ async function main(): Promise<void> {
   };
   process.on('exit', stopAll);
   try {
-    log(`Starting ICMap (production mode) on ${base} with a copy of ${path.relative(projectRoot, CACHE)}`);
-    const server = spawn(process.execPath, [...NODE_TSX, 'server/server.ts'], {
+    log('Building the server as `npm start` does (npm run build)…');
+    await run(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+    log(`Starting ICMap (production mode, compiled) on ${base} with a copy of ${path.relative(projectRoot, CACHE)}`);
+    const server = spawn(process.execPath, ['dist/server/server.js'], {
       cwd: projectRoot,
       // The bench signs 65 people in from one address: lift the per-address sign-in limit for this run only.
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, SIGN_IN_LIMIT_PER_MINUTE: '1000' },
@@ -193,7 +200,8 @@ async function main(): Promise<void> {
     children.push(server);
     await waitFor(`${base}/healthz`);
 
-    const { members, adminEmail } = personas(file, CONNECTIONS);
+    // Twice as many people as connections: a request that never answers cannot leave the pool empty.
+    const { members, adminEmail } = personas(file, CONNECTIONS * 2);
     log(`Signing in ${members.length} team members and the network admin…`);
     const sessions = await Promise.all(
       members.map(async (member) => {
@@ -226,16 +234,20 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: pageBody('token', 1),
     });
-    let next = 0;
+    // Each request takes a person not already in flight and gives them back on the answer: two
+    // connections saving one person's page at once would (rightly) get 409s, which is not load.
+    // autocannon resets a connection's context after every request, so the context only carries
+    // the person from a request to its answer.
+    const free = sessions.map((_, index) => index);
     const save = await load({
       url: `${base}${first.member.surveyPath}`,
       requests: [
         {
           method: 'POST',
           setupRequest: (request, context: { index?: number }) => {
-            context.index ??= next++ % sessions.length;
-            const own = sessions[context.index];
-            if (own === undefined) return request;
+            context.index = free.pop();
+            const own = context.index === undefined ? undefined : sessions[context.index];
+            if (own === undefined) throw new Error('more connections than signed-in people');
             return {
               ...request,
               path: own.member.surveyPath,
@@ -244,8 +256,10 @@ async function main(): Promise<void> {
             };
           },
           onResponse: (status, body, context: { index?: number }) => {
-            const own = context.index === undefined ? undefined : sessions[context.index];
+            if (context.index === undefined) return;
+            const own = sessions[context.index];
             if (own !== undefined && status === 200) own.version = (JSON.parse(body) as { version: number }).version;
+            free.unshift(context.index);
           },
         },
       ],
@@ -269,11 +283,13 @@ async function main(): Promise<void> {
       survey_ratio: Math.round((survey.rps / bareSurvey.rps) * 100) / 100,
       survey_p99_ms: survey.p99,
       survey_errors: survey.errors + survey.non2xx,
+      survey_statuses: survey.statuses,
       submit_rps: save.rps,
       submit_bare_rps: bareSave.rps,
       submit_ratio: Math.round((save.rps / bareSave.rps) * 100) / 100,
       submit_p99_ms: save.p99,
       submit_errors: save.errors + save.non2xx,
+      submit_statuses: save.statuses,
       sites_p50_ms: sites.p50,
       sites_p95_ms: sites.p95,
       growth_p50_ms: growth.p50,
