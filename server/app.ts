@@ -55,7 +55,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
-  await app.register(databasePlugin, { databasePath: config.databasePath });
+  await app.register(databasePlugin, { databasePath: config.databasePath, busyTimeoutMs: config.databaseBusyTimeoutMs });
   await app.register(authPlugin);
 
   await app.register(healthRoutes);

@@ -14,6 +14,12 @@ const environmentSchema = z.object({
     .default(3000),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('data/icmap.sqlite'),
+  DATABASE_BUSY_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a whole number of milliseconds from 0 to 60000' })
+    .int('must be a whole number of milliseconds from 0 to 60000')
+    .min(0, 'must be a whole number of milliseconds from 0 to 60000')
+    .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
+    .default(5000),
   MAPS_DIR: z.string().trim().min(1, 'must not be empty').default('data/maps'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   PUBLIC_URL: z
@@ -50,6 +56,8 @@ export interface Config {
   host: string;
   /** A file path, or ":memory:" for a throw-away database (tests). */
   databasePath: string;
+  /** How long a query waits for another connection's lock (a backup, a second process) before the request answers 503. */
+  databaseBusyTimeoutMs: number;
   mapsDir: string;
   logLevel: (typeof logLevels)[number];
   /** Pretty, human-readable logs (a terminal) instead of JSON lines. */
@@ -102,6 +110,7 @@ export function loadConfig(
     host: values.HOST,
     databasePath:
       values.DATABASE_PATH === ':memory:' ? ':memory:' : path.resolve(cwd, values.DATABASE_PATH),
+    databaseBusyTimeoutMs: values.DATABASE_BUSY_TIMEOUT_MS,
     mapsDir: path.resolve(cwd, values.MAPS_DIR),
     logLevel: values.LOG_LEVEL,
     prettyLogs: options.isTerminal ?? process.stdout.isTTY,

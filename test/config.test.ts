@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       databasePath: path.join(cwd, 'data/icmap.sqlite'),
+      databaseBusyTimeoutMs: 5000,
       mapsDir: path.join(cwd, 'data/maps'),
       logLevel: 'info',
       prettyLogs: false,
@@ -52,13 +53,14 @@ describe('loadConfig', () => {
 
   it('reads every variable, resolving paths against the working directory', () => {
     const config = loadConfig(
-      { PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: 'var/db.sqlite', MAPS_DIR: '/maps', LOG_LEVEL: 'debug' },
+      { PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: 'var/db.sqlite', DATABASE_BUSY_TIMEOUT_MS: '250', MAPS_DIR: '/maps', LOG_LEVEL: 'debug' },
       { cwd, isTerminal: true },
     );
     expect(config).toMatchObject({
       port: 8080,
       host: '0.0.0.0',
       databasePath: '/srv/icmap/var/db.sqlite',
+      databaseBusyTimeoutMs: 250,
       mapsDir: '/maps',
       logLevel: 'debug',
       prettyLogs: true,
@@ -75,6 +77,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT="eighty": must be a whole number between 0 and 65535'],
+    [{ DATABASE_BUSY_TIMEOUT_MS: '-1' }, 'DATABASE_BUSY_TIMEOUT_MS="-1": must be a whole number of milliseconds from 0 to 60000'],
     [{ PORT: '70000' }, 'PORT="70000": must be a whole number between 0 and 65535'],
     [{ PORT: '3000.5' }, 'PORT="3000.5": must be a whole number between 0 and 65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent'],

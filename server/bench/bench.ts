@@ -22,9 +22,9 @@ function log(message: string): void {
   process.stdout.write(`${message}\n`);
 }
 
-async function run(command: string, args: string[]): Promise<void> {
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, stdout: 'inherit' | 'ignore' = 'inherit'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', cwd: projectRoot });
+    const child = spawn(command, args, { stdio: ['ignore', stdout, 'inherit'], cwd: projectRoot, env: { ...process.env, ...env } });
     child.on('exit', (code) => {
       if (code === 0) resolve();
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? 'a signal'}`));
@@ -43,6 +43,15 @@ async function ensureNetwork(): Promise<void> {
   }
   log('Generating the network (1,000 sites, 10 checks): about a minute and a half, once.');
   await run(process.execPath, [...NODE_TSX, 'server/demo/seed-cli.ts', '--db', CACHE, '--sites', '1000', '--checks', '10', '--seed', '7', '--force']);
+}
+
+/** The node arguments of `npm start` ("npm run build && node … dist/server/server.js"), so the bench runs exactly what people run. */
+function startArguments(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const start = manifest.scripts.start ?? '';
+  const command = /&& node ((?:--[\w-]+(?:=\S+)? )*\S+\.js)$/.exec(start)?.[1];
+  if (command === undefined) throw new Error(`npm start is "${start}": expected "npm run build && node [--flags] FILE.js"`);
+  return command.split(' ');
 }
 
 async function freePort(): Promise<number> {
@@ -107,6 +116,12 @@ function csrfOf(html: string): string {
   return token;
 }
 
+function versionOf(html: string): number {
+  const version = /name="version" value="(\d+)"/.exec(html)?.[1];
+  if (version === undefined) throw new Error('no version field on the survey page');
+  return Number(version);
+}
+
 interface Persona {
   email: string;
   surveyPath: string;
@@ -139,8 +154,21 @@ interface Load {
   statuses: string;
 }
 
-async function load(options: autocannon.Options): Promise<Load> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
+/** At most this long for a load that lasts until something else finishes. */
+const UNTIL_LIMIT_SECONDS = 300;
+
+/** autocannon for SECONDS; or, given `until`, for as long as that takes (at most UNTIL_LIMIT_SECONDS). */
+async function load(options: autocannon.Options, until?: Promise<unknown>): Promise<Load> {
+  const duration = until === undefined ? SECONDS : UNTIL_LIMIT_SECONDS;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ connections: CONNECTIONS, duration, ...options }, (error: unknown, outcome) => {
+      if (error === null || error === undefined) resolve(outcome);
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    });
+    void until?.finally(() => {
+      instance.stop();
+    });
+  });
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -160,6 +188,57 @@ function pageBody(csrf: string, version: number): string {
     body.set(`evidence_${code}`, `We keep notes on ${code} in our PDSA tracker and review them every two weeks.`);
   }
   return body.toString();
+}
+
+interface SignedIn {
+  session: Session;
+  member: Persona;
+  csrf: string;
+  version: number;
+}
+
+/**
+ * Draft saves from signed-in team members. Each request takes a person not already in flight and
+ * gives them back on the answer: two connections saving one person's page at once would (rightly)
+ * get 409s, which is not load. autocannon resets a connection's context after every request, so
+ * the context only carries the person from a request to its answer.
+ */
+async function saveLoad(base: string, sessions: SignedIn[], until?: Promise<unknown>): Promise<Load> {
+  // A run that ended with saves in flight never heard their new versions: start from the saved ones.
+  await Promise.all(
+    sessions.map(async (own) => {
+      own.version = versionOf(await own.session.get(`${own.member.surveyPath}?page=1`));
+    }),
+  );
+  const free = sessions.map((_, index) => index);
+  return load(
+    {
+      url: base,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request, context: { index?: number }) => {
+            context.index = free.pop();
+            const own = context.index === undefined ? undefined : sessions[context.index];
+            if (own === undefined) throw new Error('more connections than signed-in people');
+            return {
+              ...request,
+              path: own.member.surveyPath,
+              headers: { ...request.headers, cookie: own.session.cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+              body: pageBody(own.csrf, own.version),
+            };
+          },
+          onResponse: (status, body, context: { index?: number }) => {
+            if (context.index === undefined) return;
+            const own = sessions[context.index];
+            if (own !== undefined && status === 200) own.version = (JSON.parse(body) as { version: number }).version;
+            free.unshift(context.index);
+          },
+        },
+      ],
+    },
+    until,
+  );
 }
 
 async function timeSequential(session: Session, pathname: string, count: number): Promise<{ p50: number; p95: number }> {
@@ -190,8 +269,9 @@ async function main(): Promise<void> {
   try {
     log('Building the server as `npm start` does (npm run build)…');
     await run(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
-    log(`Starting ICMap (production mode, compiled) on ${base} with a copy of ${path.relative(projectRoot, CACHE)}`);
-    const server = spawn(process.execPath, ['dist/server/server.js'], {
+    const nodeArguments = startArguments();
+    log(`Starting ICMap as npm start does (node ${nodeArguments.join(' ')}, production mode) on ${base} with a copy of ${path.relative(projectRoot, CACHE)}`);
+    const server = spawn(process.execPath, nodeArguments, {
       cwd: projectRoot,
       // The bench signs 65 people in from one address: lift the per-address sign-in limit for this run only.
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, SIGN_IN_LIMIT_PER_MINUTE: '1000' },
@@ -208,7 +288,7 @@ async function main(): Promise<void> {
         const session = new Session(base);
         await session.signIn(member.email);
         const html = await session.get(`${member.surveyPath}?page=1`);
-        return { session, member, csrf: csrfOf(html), version: Number(/name="version" value="(\d+)"/.exec(html)?.[1] ?? 1) };
+        return { session, member, csrf: csrfOf(html), version: versionOf(html) };
       }),
     );
     const first = sessions[0];
@@ -223,49 +303,28 @@ async function main(): Promise<void> {
     const barePort = await new Promise<number>((resolve) => bare.once('message', (message: { port: number }) => { resolve(message.port); }));
     const bareBase = `http://127.0.0.1:${barePort}`;
 
-    log(`1/4 survey page, ${CONNECTIONS} connections, ${SECONDS} s each…`);
+    log(`1/5 survey page, ${CONNECTIONS} connections, ${SECONDS} s each…`);
     const bareSurvey = await load({ url: `${bareBase}/page` });
     const survey = await load({ url: surveyUrl, headers: { cookie: first.session.cookie } });
 
-    log('2/4 draft saves (a page of 3 placements with notes, CSRF, session, synchronous=FULL)…');
+    log('2/5 draft saves (a page of 3 placements with notes, CSRF, session, synchronous=FULL)…');
     const bareSave = await load({
       url: `${bareBase}/form`,
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: pageBody('token', 1),
     });
-    // Each request takes a person not already in flight and gives them back on the answer: two
-    // connections saving one person's page at once would (rightly) get 409s, which is not load.
-    // autocannon resets a connection's context after every request, so the context only carries
-    // the person from a request to its answer.
-    const free = sessions.map((_, index) => index);
-    const save = await load({
-      url: `${base}${first.member.surveyPath}`,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request, context: { index?: number }) => {
-            context.index = free.pop();
-            const own = context.index === undefined ? undefined : sessions[context.index];
-            if (own === undefined) throw new Error('more connections than signed-in people');
-            return {
-              ...request,
-              path: own.member.surveyPath,
-              headers: { ...request.headers, cookie: own.session.cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-              body: pageBody(own.csrf, own.version),
-            };
-          },
-          onResponse: (status, body, context: { index?: number }) => {
-            if (context.index === undefined) return;
-            const own = sessions[context.index];
-            if (own !== undefined && status === 200) own.version = (JSON.parse(body) as { version: number }).version;
-            free.unshift(context.index);
-          },
-        },
-      ],
-    });
+    const save = await saveLoad(`${base}${first.member.surveyPath}`, sessions);
 
-    log('3/4 reports at 1,000 sites: site comparison and role growth, sequential requests…');
+    log('3/5 draft saves while `npm run backup` copies the live database…');
+    const backupFile = path.join(work, 'backup.sqlite');
+    const backupStarted = performance.now();
+    const backup = run(process.execPath, [...NODE_TSX, 'server/ops/backup.ts', backupFile], { DATABASE_PATH: file }, 'ignore');
+    const duringBackup = await saveLoad(`${base}${first.member.surveyPath}`, sessions, backup.catch(() => undefined));
+    await backup;
+    const backupSeconds = Math.round((performance.now() - backupStarted) / 100) / 10;
+
+    log('4/5 reports at 1,000 sites: site comparison and role growth, sequential requests…');
     const admin = new Session(base);
     await admin.signIn(adminEmail);
     const db = new Database(file, { readonly: true });
@@ -274,7 +333,7 @@ async function main(): Promise<void> {
     const sites = await timeSequential(admin, `/reports/sites?check=${closed.id}`, 30);
     const growth = await timeSequential(admin, '/reports/growth', 30);
 
-    log('4/4 peak memory…');
+    log('5/5 peak memory…');
     const rss = peakRssMb(server.pid);
 
     const figures = {
@@ -290,6 +349,11 @@ async function main(): Promise<void> {
       submit_p99_ms: save.p99,
       submit_errors: save.errors + save.non2xx,
       submit_statuses: save.statuses,
+      backup_seconds: backupSeconds,
+      backup_saves_rps: duringBackup.rps,
+      backup_save_p99_ms: duringBackup.p99,
+      backup_save_errors: duringBackup.errors + duringBackup.non2xx,
+      backup_save_statuses: duringBackup.statuses,
       sites_p50_ms: sites.p50,
       sites_p95_ms: sites.p95,
       growth_p50_ms: growth.p50,
@@ -307,6 +371,7 @@ async function main(): Promise<void> {
     log(row('draft saves/s (vs bare Fastify)', `${save.rps} (${bareSave.rps}) = ${figures.submit_ratio}`, '>= 1,000/s', save.rps >= 1000));
     log(row('draft save p99', `${save.p99} ms`, '< 100 ms', save.p99 < 100));
     log(row('draft save errors', String(figures.submit_errors), '0', figures.submit_errors === 0));
+    log(row(`saves during a ${backupSeconds} s online backup`, `${duringBackup.rps}/s, p99 ${duringBackup.p99} ms, ${figures.backup_save_errors} errors`, '0 errors', figures.backup_save_errors === 0));
     log(row('site comparison p50 / p95', `${sites.p50} / ${sites.p95} ms`, 'p95 < 300 ms', sites.p95 < 300));
     log(row('role growth p50 / p95', `${growth.p50} / ${growth.p95} ms`, 'p95 < 300 ms', growth.p95 < 300));
     log(row('peak RSS of the server', `${rss} MB`, '< 250 MB', rss < 250));

@@ -12,7 +12,10 @@ export interface DatabaseHandle {
   close: () => Promise<void>;
 }
 
-export function openDatabase(databasePath: string): DatabaseHandle {
+/** Waits this long for another connection's lock before a query fails with SQLITE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export function openDatabase(databasePath: string, options: { busyTimeoutMs?: number } = {}): DatabaseHandle {
   if (databasePath !== ':memory:') {
     fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   }
@@ -22,7 +25,7 @@ export function openDatabase(databasePath: string): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, close: () => db.destroy() };
 }

@@ -11,9 +11,9 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ databasePath: string }>(
+export default fp<{ databasePath: string; busyTimeoutMs: number }>(
   async (app, options) => {
-    const { db, close } = openDatabase(options.databasePath);
+    const { db, close } = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
     const applied = await migrateToLatest(db);
     if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
     app.decorate('db', db);

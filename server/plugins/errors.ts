@@ -48,6 +48,15 @@ export default fp(
         const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
         return reply.redirect(`/sign-in${next}`, 303);
       }
+      if (error.code?.startsWith('SQLITE_BUSY') === true || error.code?.startsWith('SQLITE_LOCKED') === true) {
+        // Another connection (a backup, a second process) held the database past the busy timeout.
+        // The statement failed and its transaction rolled back: say so, and when to try again.
+        request.log.warn({ err: error }, 'database busy');
+        reply.code(503).header('retry-after', '5');
+        const message = 'ICMap’s database is busy for a moment (a backup or maintenance may be running). Nothing was saved from this request. Please try again in a few seconds.';
+        if (wantsJson(request) || (request.headers.accept ?? '').includes('application/json')) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: 5 });
+        return reply.view('errors/error', { title: 'Busy for a moment', message, statusCode: 503 });
+      }
       const friendly = error.code === undefined ? undefined : friendlyMessages[error.code];
       if (friendly !== undefined) error.message = friendly;
       if (error.code === 'FST_ERR_VALIDATION') {

@@ -1,12 +1,25 @@
 /** Password hashing with scrypt at an OWASP-recommended cost (N=2^15, r=8, p=3: 32 MiB per hash). */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit from 'p-limit';
 
 const COST = { N: 2 ** 15, r: 8, p: 3 } as const;
 const KEY_LENGTH = 32;
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 200;
 
+/**
+ * Hashes computed at once; the rest wait their turn. Each takes 32 MiB and most of a core: a whole
+ * team signing in at the start of a meeting would otherwise take 4 × 32 MiB (libuv's four threads)
+ * and both cores of a small server, and every page would wait behind them.
+ */
+export const CONCURRENT_HASHES = 2;
+const hashing = pLimit(CONCURRENT_HASHES);
+
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+  return hashing(() => deriveNow(password, salt, cost));
+}
+
+function deriveNow(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => {
