@@ -163,7 +163,7 @@ async function load(options: autocannon.Options, until?: Promise<unknown>): Prom
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ connections: CONNECTIONS, duration, ...options }, (error: unknown, outcome) => {
       if (error === null || error === undefined) resolve(outcome);
-      else reject(error instanceof Error ? error : new Error(String(error)));
+      else reject(error instanceof Error ? error : new Error(`autocannon failed: ${JSON.stringify(error)}`));
     });
     void until?.finally(() => {
       instance.stop();
