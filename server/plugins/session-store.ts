@@ -31,10 +31,12 @@ export class DatabaseSessionStore implements SessionStore {
   }
 
   set(sessionId: string, session: Session, callback: Callback): void {
-    // The cookie's expiry has its own column; the rest of the session is the stored data.
-    const { cookie, ...data } = JSON.parse(JSON.stringify(session)) as { cookie: { expires?: string | null } } & Record<string, unknown>;
-    const expires = cookie.expires == null ? new Date(Date.now() + this.lifetimeMs) : new Date(cookie.expires);
-    const values: SessionValues = { personId: typeof data.personId === 'number' ? data.personId : null, data: JSON.stringify(data), expiresAt: expires.toISOString() };
+    // The cookie's expiry has its own column; the rest of the session is the stored data. Saved on
+    // every response (rolling sessions), so serialised once, leaving the cookie out as it goes.
+    const data = JSON.stringify(session, (key, value: unknown) => (key === 'cookie' ? undefined : value));
+    const cookieExpires = session.cookie.expires;
+    const expires = cookieExpires == null ? new Date(Date.now() + this.lifetimeMs) : new Date(cookieExpires);
+    const values: SessionValues = { personId: typeof session.personId === 'number' ? session.personId : null, data, expiresAt: expires.toISOString() };
     const known = this.#known.get(sessionId);
     if (known?.data === values.data && expires.getTime() - known.expiresAtMs < this.touchGranularityMs) {
       callback();

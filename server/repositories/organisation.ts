@@ -158,7 +158,8 @@ export function groupsWithPlace(db: Db) {
 
 type GroupRow = Group & { site_name: string | null; district_name: string | null; resolved_district_id: number | null };
 
-function withPlace<T extends GroupRow>({ resolved_district_id, ...row }: T): Omit<T, 'resolved_district_id'> & { place: Place } {
+/** A group row's resolved district and site as its `place`. */
+export function withPlace<T extends GroupRow>({ resolved_district_id, ...row }: T): Omit<T, 'resolved_district_id'> & { place: Place } {
   return { ...row, place: { districtId: resolved_district_id, siteId: row.site_id } };
 }
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AccessScope } from '../access/scope.js';
 import type { CheckGroup, ProgressCheck } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
-import { groupsWithPlace } from './organisation.js';
+import { groupsWithPlace, withPlace, type GroupWithPlace } from './organisation.js';
 import { groupIdVisible } from './visibility.js';
 
 export interface NewCheck {
@@ -140,8 +140,20 @@ export async function checkGroupProgress(db: Db, checkId: number, scope: AccessS
     .execute();
 }
 
-export async function findCheckGroup(db: Db, checkId: number, groupId: number): Promise<CheckGroup | undefined> {
-  return db.selectFrom('check_groups').selectAll().where('check_id', '=', checkId).where('group_id', '=', groupId).executeTakeFirst();
+/**
+ * A group with its place and its part in a check (`checkGroup` undefined when it takes no part), in
+ * one query: every survey and consensus request needs both.
+ */
+export async function findGroupInCheck(db: Db, checkId: number, groupId: number): Promise<{ group: GroupWithPlace; checkGroup: CheckGroup | undefined } | undefined> {
+  const row = await groupsWithPlace(db)
+    .leftJoin('check_groups', (join) => join.onRef('check_groups.group_id', '=', 'groups.id').on('check_groups.check_id', '=', checkId))
+    .select(['check_groups.check_id as part_check_id', 'check_groups.revealed_at as part_revealed_at', 'check_groups.revealed_by as part_revealed_by'])
+    .where('groups.id', '=', groupId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { part_check_id, part_revealed_at, part_revealed_by, ...group } = row;
+  const checkGroup = part_check_id === null ? undefined : { check_id: part_check_id, group_id: group.id, revealed_at: part_revealed_at, revealed_by: part_revealed_by };
+  return { group: withPlace(group), checkGroup };
 }
 
 /** Reveals a group's placements once; a second reveal changes nothing. */

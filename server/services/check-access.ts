@@ -8,8 +8,7 @@ import type { MapCatalog } from '../maps/catalog.js';
 import { findRole } from '../maps/catalog.js';
 import type { IcMap, Role } from '../maps/schema.js';
 import type { GroupWithPlace } from '../repositories/organisation.js';
-import { findCheck, findCheckGroup } from '../repositories/progress-checks.js';
-import { groupFor } from './organisation-access.js';
+import { findCheck, findGroupInCheck } from '../repositories/progress-checks.js';
 
 const absent = (what: string): NotFoundError =>
   new NotFoundError(`There is no ${what} in your part of the network.`, { backHref: '/checks', backLabel: 'See your progress checks' });
@@ -32,11 +31,12 @@ export interface CheckGroupContext {
 /** A group's part in a check, if the viewer may see the group and the group takes part. */
 export async function checkGroupFor(db: Db, catalog: MapCatalog, scope: AccessScope, checkId: number, groupId: number): Promise<CheckGroupContext> {
   const check = await checkFor(db, checkId);
-  const group = await groupFor(db, scope, groupId).catch(() => {
+  const found = await findGroupInCheck(db, checkId, groupId);
+  // A group the viewer may not see answers exactly as one that does not take part: nothing leaks.
+  if (found?.checkGroup === undefined || !may(scope, 'view', { kind: 'group', id: groupId, place: found.group.place })) {
     throw absent('such group in this progress check');
-  });
-  const checkGroup = await findCheckGroup(db, checkId, groupId);
-  if (checkGroup === undefined) throw absent('such group in this progress check');
+  }
+  const { group, checkGroup } = found;
   const map = catalog.find(check.map_id, check.map_version);
   const role = map === undefined ? undefined : findRole(map, group.role_key);
   if (map === undefined || role === undefined) {

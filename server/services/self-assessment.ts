@@ -1,9 +1,11 @@
 /**
  * The self-assessment survey: one principle's outcomes per page, each a level (or "Not sure yet")
  * with an optional evidence note. Saves are versioned so two tabs never silently overwrite each
- * other; submitting needs every outcome answered and happens once however often it is sent.
+ * other; submitting needs every outcome answered and happens once however often it is sent. Both
+ * commit together with the saves arriving at the same moment (group commit).
  */
 import type { Kysely } from 'kysely';
+import { commitTogether } from '../db/group-commit.js';
 import type { Database, Placement, SelfAssessment } from '../db/schema.js';
 import type { IcMap, Outcome, Role } from '../maps/schema.js';
 import { outcomesByPrinciple, type PrincipleWithOutcomes } from '../maps/catalog.js';
@@ -107,7 +109,7 @@ export type SaveResult = { ok: true; version: number } | { ok: false; conflict: 
 
 /** Saves a page's answers if nothing else saved since `expectedVersion`; otherwise reports the saved state. */
 export async function saveAnswers(db: Kysely<Database>, assessment: SelfAssessment, expectedVersion: number, placements: readonly PlacementInput[]): Promise<SaveResult> {
-  return db.transaction().execute(async (trx) => {
+  return commitTogether(db, async (trx) => {
     if (!(await claimVersion(trx, assessment.id, expectedVersion))) {
       const current = await trx.selectFrom('self_assessments').selectAll().where('id', '=', assessment.id).executeTakeFirstOrThrow();
       return { ok: false, conflict: true, current, answers: answersOf(await placementsOf(trx, assessment.id)) } as const;
@@ -122,7 +124,7 @@ export type SubmitResult = { ok: true; alreadySubmitted: boolean } | { ok: false
 /** Submits once: a repeat (double click, refresh) of an already submitted assessment changes nothing. */
 export async function submitAnswers(db: Kysely<Database>, assessment: SelfAssessment, expectedVersion: number, role: Role): Promise<SubmitResult> {
   if (assessment.submitted_at !== null) return { ok: true, alreadySubmitted: true };
-  return db.transaction().execute(async (trx) => {
+  return commitTogether(db, async (trx) => {
     const missing = missingOutcomes(role, answersOf(await placementsOf(trx, assessment.id)));
     if (missing.length > 0) return { ok: false, missing } as const;
     if (!(await claimVersion(trx, assessment.id, expectedVersion))) return { ok: false, conflict: true } as const;
