@@ -15,6 +15,7 @@ import { todayUtc } from '../services/progress-checks.js';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARM_UP_SECONDS = 3;
 const CACHE = path.join(projectRoot, 'data/bench/network.sqlite');
 const NODE_TSX = ['--import', 'tsx'];
 
@@ -273,8 +274,9 @@ async function main(): Promise<void> {
     log(`Starting ICMap as npm start does (node ${nodeArguments.join(' ')}, production mode) on ${base} with a copy of ${path.relative(projectRoot, CACHE)}`);
     const server = spawn(process.execPath, nodeArguments, {
       cwd: projectRoot,
-      // The bench signs 65 people in from one address: lift the per-address sign-in limit for this run only.
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, SIGN_IN_LIMIT_PER_MINUTE: '1000' },
+      // As installed: production mode, the default log level (a line per request and per answer).
+      // The bench signs 129 people in from one address: lift the per-address sign-in limit for this run only.
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, SIGN_IN_LIMIT_PER_MINUTE: '1000' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(server);
@@ -283,6 +285,11 @@ async function main(): Promise<void> {
     // Twice as many people as connections: a request that never answers cannot leave the pool empty.
     const { members, adminEmail } = personas(file, CONNECTIONS * 2);
     log(`Signing in ${members.length} team members and the network admin…`);
+    const peakBy: Record<string, number> = {};
+    const notePeak = (phase: string): void => {
+      peakBy[phase] = peakRssMb(server.pid);
+    };
+    notePeak('start');
     const sessions = await Promise.all(
       members.map(async (member) => {
         const session = new Session(base);
@@ -291,6 +298,7 @@ async function main(): Promise<void> {
         return { session, member, csrf: csrfOf(html), version: versionOf(html) };
       }),
     );
+    notePeak('sign_ins');
     const first = sessions[0];
     if (first === undefined) throw new Error('no team member to sign in');
     const surveyUrl = `${base}${first.member.surveyPath}?page=1`;
@@ -304,8 +312,12 @@ async function main(): Promise<void> {
     const bareBase = `http://127.0.0.1:${barePort}`;
 
     log(`1/5 survey page, ${CONNECTIONS} connections, ${SECONDS} s each…`);
+    // Both servers warm up first (JIT, caches), so neither figure includes the first seconds after start.
+    await load({ url: `${bareBase}/page`, duration: WARM_UP_SECONDS });
     const bareSurvey = await load({ url: `${bareBase}/page` });
+    await load({ url: surveyUrl, headers: { cookie: first.session.cookie }, duration: WARM_UP_SECONDS });
     const survey = await load({ url: surveyUrl, headers: { cookie: first.session.cookie } });
+    notePeak('survey');
 
     log('2/5 draft saves (a page of 3 placements with notes, CSRF, session, synchronous=FULL)…');
     const bareSave = await load({
@@ -315,6 +327,7 @@ async function main(): Promise<void> {
       body: pageBody('token', 1),
     });
     const save = await saveLoad(`${base}${first.member.surveyPath}`, sessions);
+    notePeak('saves');
 
     log('3/5 draft saves while `npm run backup` copies the live database…');
     const backupFile = path.join(work, 'backup.sqlite');
@@ -323,6 +336,7 @@ async function main(): Promise<void> {
     const duringBackup = await saveLoad(`${base}${first.member.surveyPath}`, sessions, backup.catch(() => undefined));
     await backup;
     const backupSeconds = Math.round((performance.now() - backupStarted) / 100) / 10;
+    notePeak('backup');
 
     log('4/5 reports at 1,000 sites: site comparison and role growth, sequential requests…');
     const admin = new Session(base);
@@ -332,6 +346,7 @@ async function main(): Promise<void> {
     db.close();
     const sites = await timeSequential(admin, `/reports/sites?check=${closed.id}`, 30);
     const growth = await timeSequential(admin, '/reports/growth', 30);
+    notePeak('reports');
 
     log('5/5 peak memory…');
     const rss = peakRssMb(server.pid);
@@ -360,6 +375,8 @@ async function main(): Promise<void> {
       growth_p95_ms: growth.p95,
       report_p95_ms: Math.max(sites.p95, growth.p95),
       peak_rss_mb: rss,
+      // The peak so far after each phase (VmHWM), to tell which phase set it.
+      peak_rss_mb_after: peakBy,
       connections: CONNECTIONS,
       seconds: SECONDS,
     };

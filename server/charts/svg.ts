@@ -125,16 +125,29 @@ function levelScale(levelCount: number) {
     .clamp(true);
 }
 
+/** A level's fill and text colour, worked out once per level and level count: a chart at 1,000 sites draws thousands of cells. */
+const levelColors = new Map<string, { fill: string; text: string }>();
+
+function colorsOfLevel(level: number | null, levelCount: number): { fill: string; text: string } {
+  const key = `${level}/${levelCount}`;
+  let colors = levelColors.get(key);
+  if (colors === undefined) {
+    const value = level === null ? WHITE : levelScale(levelCount)(level);
+    const fill = color(value)?.formatHex() ?? value;
+    colors = { fill, text: readableTextColor(fill) };
+    levelColors.set(key, colors);
+  }
+  return colors;
+}
+
 /** Fill for a level (1 = Ideal = darkest) as "#rrggbb"; white for null ("not sure yet"). */
 export function levelColor(level: number | null, levelCount: number): string {
-  if (level === null) return WHITE;
-  const value = levelScale(levelCount)(level);
-  return color(value)?.formatHex() ?? value;
+  return colorsOfLevel(level, levelCount).fill;
 }
 
 /** White or near-black, whichever reads better on `levelColor(level)`; never below 4.5:1. */
 export function levelTextColor(level: number | null, levelCount: number): string {
-  return readableTextColor(levelColor(level, levelCount));
+  return colorsOfLevel(level, levelCount).text;
 }
 
 /** White or near-black on `background`, whichever contrasts more; pure black if neither reaches 4.5:1. */

@@ -5,8 +5,11 @@
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
-/** Distinct query texts kept; the least recently used is dropped past this (an `in (?, ?, …)` list makes a text per length). */
-const DEFAULT_CAPACITY = 500;
+/**
+ * Distinct query texts kept. ICMap has a few hundred; an `in (?, ?, …)` list makes one per length,
+ * so past this the cache starts afresh rather than grow without bound (cheaper than tracking use).
+ */
+const DEFAULT_CAPACITY = 1000;
 
 export function withStatementCache(sqlite: SQLite.Database, capacity = DEFAULT_CAPACITY): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
@@ -18,17 +21,10 @@ export function withStatementCache(sqlite: SQLite.Database, capacity = DEFAULT_C
     prepare(sql: string): SqliteStatement {
       const kept = statements.get(sql);
       // A statement still being iterated (a streamed query) cannot run again until it finishes: prepare another.
-      if (kept !== undefined && !kept.busy) {
-        statements.delete(sql);
-        statements.set(sql, kept);
-        return kept;
-      }
+      if (kept !== undefined && !kept.busy) return kept;
+      if (statements.size >= capacity) statements.clear();
       const statement = sqlite.prepare(sql);
       statements.set(sql, statement);
-      if (statements.size > capacity) {
-        const oldest = statements.keys().next().value;
-        if (oldest !== undefined) statements.delete(oldest);
-      }
       return statement;
     },
   };

@@ -19,6 +19,23 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * `it.h.behaviorList(level.behaviors)`: one level's behaviours as HTML (partials/behaviors). The maps
+ * never change while ICMap runs, so in production each level is rendered once and kept: a survey
+ * page shows fifteen of them and a role's map seventy-five.
+ */
+function behaviorLists(eta: Eta, keep: boolean): (behaviors: readonly string[]) => string {
+  const kept = new WeakMap<readonly string[], string>();
+  return (behaviors) => {
+    let html = kept.get(behaviors);
+    if (html === undefined) {
+      html = eta.render('/partials/behaviors', { behaviors });
+      if (keep) kept.set(behaviors, html);
+    }
+    return html;
+  };
+}
+
 export default fp<{ production: boolean }>(
   async (app, options) => {
     const eta = new Eta({ views: viewsDir, cache: options.production, autoEscape: true });
@@ -26,7 +43,7 @@ export default fp<{ production: boolean }>(
       engine: { eta },
       templates: viewsDir,
       production: options.production,
-      defaultContext: { h: viewHelpers },
+      defaultContext: { h: { ...viewHelpers, behaviorList: behaviorLists(eta, options.production) } },
     });
     await app.register(fastifyStatic, {
       root: staticDir,
