@@ -58,8 +58,29 @@ function tidySegments(segments: MarkedBehavior): MarkedBehavior {
   return tidy;
 }
 
-/** Compares the behaviours of level `from` with those of level `to` in one outcome. */
+/** Comparisons already made: maps never change while ICMap runs, and a word diff is slow (~2 ms an outcome). */
+const comparisons = new WeakMap<Outcome, Map<string, LevelComparison>>();
+
+/**
+ * Compares the behaviours of level `from` with those of level `to` in one outcome. Worked out once
+ * per outcome and pair of levels; the result is shared between requests, so it is never modified.
+ */
 export function compareLevels(outcome: Outcome, from: number, to: number): LevelComparison {
+  let ofOutcome = comparisons.get(outcome);
+  if (ofOutcome === undefined) {
+    ofOutcome = new Map();
+    comparisons.set(outcome, ofOutcome);
+  }
+  const key = `${from}>${to}`;
+  let comparison = ofOutcome.get(key);
+  if (comparison === undefined) {
+    comparison = diffLevels(outcome, from, to);
+    ofOutcome.set(key, comparison);
+  }
+  return comparison;
+}
+
+function diffLevels(outcome: Outcome, from: number, to: number): LevelComparison {
   const behaviorsOf = (level: number): string[] =>
     outcome.levels.find((candidate) => candidate.level === level)?.behaviors ?? [];
   const fromText = behaviorsOf(from).join(BEHAVIOR_SEPARATOR);
