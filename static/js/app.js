@@ -53,6 +53,12 @@ if (survey instanceof HTMLFormElement) {
         );
       } else if (response.status === 422) {
         say('Not saved yet: check the messages on this page when you save.');
+      } else if (response.status === 503) {
+        // The database was busy (a backup, maintenance): nothing was saved; try again when it says.
+        const seconds = Number(response.headers.get('retry-after')) || 5;
+        say(`The server is busy for a moment. Your answers are still on this page; trying again in ${seconds} seconds.`);
+        clearTimeout(timer);
+        timer = setTimeout(save, seconds * 1000);
       } else {
         say('Could not save automatically. Your answers are still on this page; press Save draft.');
       }
