@@ -1,6 +1,7 @@
 /** Runtime configuration: read from the environment once, validated with zod, with messages that name the bad variable. */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './db/connection.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './services/passwords.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -19,7 +20,7 @@ const environmentSchema = z.object({
     .int('must be a whole number of milliseconds from 0 to 60000')
     .min(0, 'must be a whole number of milliseconds from 0 to 60000')
     .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
-    .default(5000),
+    .default(DEFAULT_BUSY_TIMEOUT_MS),
   MAPS_DIR: z.string().trim().min(1, 'must not be empty').default('data/maps'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   PUBLIC_URL: z

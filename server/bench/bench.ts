@@ -309,7 +309,8 @@ async function main(): Promise<void> {
 
     const pageFile = path.join(work, 'page.html');
     fs.writeFileSync(pageFile, surveyHtml);
-    const bare = fork(path.join(projectRoot, 'server/bench/bare-server.ts'), [pageFile, '0'], { execArgv: NODE_TSX, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // Compiled by the same build, run by plain node like the server.
+    const bare = fork(path.join(projectRoot, 'dist/server/bench/bare-server.js'), [pageFile, '0'], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     children.push(bare);
     const barePort = await new Promise<number>((resolve) => bare.once('message', (message: { port: number }) => { resolve(message.port); }));
     const bareBase = `http://127.0.0.1:${barePort}`;

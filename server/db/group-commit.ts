@@ -10,7 +10,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-/** The work of one transaction, on the connection the batch holds (no nested transactions). */
+/**
+ * The work of one transaction, on the connection the batch holds: it must use `trx` only (a query
+ * on the database itself would wait for this batch to end, for ever) and start no transaction.
+ */
 type Work<T> = (trx: Kysely<Database>) => Promise<T>;
 
 interface Job {
@@ -107,7 +110,7 @@ export function commitTogether<T>(db: Kysely<Database>, work: Work<T>): Promise<
   return queueOf(db).run(work);
 }
 
-/** How many commits and transactions have gone through a database's queue (tests, benchmarks). */
+/** How many commits and transactions have gone through a database's queue (for tests). */
 export function groupCommitStats(db: Kysely<Database>): Readonly<GroupCommitStats> {
   return { ...queueOf(db).stats };
 }
