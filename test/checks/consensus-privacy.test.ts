@@ -512,6 +512,22 @@ describe('recording the consensus', () => {
     expect(await revisions(id)).toHaveLength(1);
   });
 
+  it('ten saves of one outcome at the same moment (tabs, people): exactly one wins, nine get 409, one revision more', async () => {
+    const id = await openCheck(f, await as('admin'));
+    const base = consensusUrl(id, f.groups.teamA1.id);
+    const fay = await as('facilitatorA1');
+    const token = await fay.csrfToken();
+    expect((await fay.post(`${base}/2.3`, { level: '4', version: '0' }, { csrf: token })).statusCode).toBe(303);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => fay.post(`${base}/2.3`, { level: String((index % 5) + 1), version: '1' }, { csrf: token })),
+    );
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 303)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(9);
+    expect(await records(id)).toHaveLength(1);
+    expect(await revisions(id)).toHaveLength(2);
+  });
+
   describe('bad input → nothing written', () => {
     let base: string;
     beforeAll(async () => {
