@@ -272,7 +272,7 @@ async function main(): Promise<void> {
   process.on('exit', stopAll);
   try {
     log('Building the server as `npm start` does (npm run build)…');
-    await run(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+    await run('npm', ['run', '--silent', 'build']);
     const nodeArguments = startArguments();
     log(`Starting ICMap as npm start does (node ${nodeArguments.join(' ')}, production mode) on ${base} with a copy of ${path.relative(projectRoot, CACHE)}`);
     const server = spawn(process.execPath, nodeArguments, {
@@ -340,7 +340,7 @@ async function main(): Promise<void> {
     log('3/5 draft saves while `npm run backup` copies the live database…');
     const backupFile = path.join(work, 'backup.sqlite');
     const backupStarted = performance.now();
-    const backup = run(process.execPath, [...NODE_TSX, 'server/ops/backup.ts', backupFile], { DATABASE_PATH: file }, 'ignore');
+    const backup = run('npm', ['run', '--silent', 'backup', '--', backupFile], { DATABASE_PATH: file }, 'ignore');
     const duringBackup = await saveLoad(`${base}${first.member.surveyPath}`, sessions, backup.catch(() => undefined));
     await backup;
     const backupSeconds = Math.round((performance.now() - backupStarted) / 100) / 10;

@@ -14,6 +14,9 @@ const friendlyMessages: Record<string, string> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'The form was not sent as a file upload. Nothing was changed.',
 };
 
+/** Seconds a busy database asks the browser to wait before trying again. */
+const BUSY_RETRY_SECONDS = 5;
+
 function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz';
 }
@@ -52,9 +55,9 @@ export default fp(
         // Another connection (a backup, a second process) held the database past the busy timeout.
         // The statement failed and its transaction rolled back: say so, and when to try again.
         request.log.warn({ err: error }, 'database busy');
-        reply.code(503).header('retry-after', '5');
+        reply.code(503).header('retry-after', String(BUSY_RETRY_SECONDS));
         const message = 'ICMap’s database is busy for a moment (a backup or maintenance may be running). Nothing was saved from this request. Please try again in a few seconds.';
-        if (wantsJson(request) || (request.headers.accept ?? '').includes('application/json')) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: 5 });
+        if (wantsJson(request) || (request.headers.accept ?? '').includes('application/json')) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: BUSY_RETRY_SECONDS });
         return reply.view('errors/error', { title: 'Busy for a moment', message, statusCode: 503 });
       }
       const friendly = error.code === undefined ? undefined : friendlyMessages[error.code];
