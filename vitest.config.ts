@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**'],
     pool: 'forks',
+    // Cheap password hashes (see server/services/passwords.ts); child processes inherit it.
+    env: { NODE_ENV: 'test', ICMAP_TEST_HASH_COST: 'low' },
     // Password hashing (scrypt, 32 MiB) and the crash-safety run share two cores: give tests room
     // under load rather than fail on a slow moment.
     testTimeout: 30_000,

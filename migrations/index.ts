@@ -1,5 +1,5 @@
 /** The static list of migrations, in order: a bundler-proof alternative to reading the folder at run time. */
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import * as organisation from './0001_organisation.js';
 import * as access from './0002_access.js';
 import * as progressChecks from './0003_progress_checks.js';

@@ -1,5 +1,6 @@
 /** Runs the static migration list to the latest version and throws if any step fails. */
-import { type Kysely, Migrator } from 'kysely';
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {

@@ -2,7 +2,14 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import pLimit from 'p-limit';
 
-const COST = { N: 2 ** 15, r: 8, p: 3 } as const;
+const PRODUCTION_COST = { N: 2 ** 15, r: 8, p: 3 } as const;
+/**
+ * The test suite hashes hundreds of passwords; at production cost each takes 0.2 s of a core (over a
+ * second on a busy machine). Tests ask for a cheap cost through the environment. Every stored hash
+ * carries its own cost, so verification is unchanged, and nothing outside NODE_ENV=test can ask.
+ */
+const TEST_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
+const COST = process.env.NODE_ENV === 'test' && process.env.ICMAP_TEST_HASH_COST === 'low' ? TEST_COST : PRODUCTION_COST;
 const KEY_LENGTH = 32;
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 200;
