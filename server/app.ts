@@ -12,11 +12,14 @@ import databasePlugin from './plugins/database.js';
 import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
+import actionPlanRoutes from './routes/action-plans.js';
+import assistanceRoutes from './routes/assistance-requests.js';
 import auditRoutes from './routes/audit.js';
 import authRoutes from './routes/auth.js';
 import checkRoutes from './routes/checks.js';
 import consensusRoutes from './routes/consensus.js';
 import healthRoutes from './routes/health.js';
+import historyRoutes from './routes/history.js';
 import homeRoutes from './routes/home.js';
 import importRoutes from './routes/import.js';
 import mapRoutes from './routes/maps.js';
@@ -71,5 +74,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(consensusRoutes);
   await app.register(reportRoutes);
   await app.register(exportRoutes);
+  await app.register(actionPlanRoutes);
+  await app.register(assistanceRoutes);
+  await app.register(historyRoutes);
   return app;
 }

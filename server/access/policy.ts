@@ -19,13 +19,20 @@ export type Subject =
   | { kind: 'group'; id: number; place: Place }
   /** A progress check: for the network (districtId null) or opened for one district. */
   | { kind: 'check'; districtId: number | null }
-  | { kind: 'person'; id: number; isNetworkAdmin: boolean; hasPassword: boolean; places: readonly Place[] };
+  | { kind: 'person'; id: number; isNetworkAdmin: boolean; hasPassword: boolean; places: readonly Place[] }
+  /** A group's action (or, with no owners, its action plan as a whole). */
+  | { kind: 'action'; groupId: number; place: Place; ownerIds: readonly number[] }
+  /** A group's request for the hub's help. */
+  | { kind: 'request'; groupId: number; place: Place }
+  /** A person's own placements across checks: private to them, whoever else asks. */
+  | { kind: 'history'; personId: number };
 
 /**
  * view: read it; oversee: read it as a leader of its place (contact details, later aggregates);
- * manage: create, rename, archive, change; invite: hand out a sign-in link.
+ * manage: create, rename, archive, change; invite: hand out a sign-in link; update: change the
+ * status of an action and add a progress note; answer: answer, assign and close a request for help.
  */
-export type Action = 'view' | 'oversee' | 'manage' | 'invite';
+export type Action = 'view' | 'oversee' | 'manage' | 'invite' | 'update' | 'answer';
 
 function leadsPlace(scope: AccessScope, place: Place): boolean {
   if (place.districtId !== null && scope.ledDistrictIds.includes(place.districtId)) return true;
@@ -33,6 +40,8 @@ function leadsPlace(scope: AccessScope, place: Place): boolean {
 }
 
 function maySee(scope: AccessScope, subject: Subject): boolean {
+  // Nobody else, not even an admin, sees a person's own placements across checks.
+  if (subject.kind === 'history') return subject.personId === scope.personId;
   if (scope.seesWholeNetwork) return true;
   switch (subject.kind) {
     case 'network':
@@ -49,6 +58,9 @@ function maySee(scope: AccessScope, subject: Subject): boolean {
       return subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId);
     case 'person':
       return subject.id === scope.personId || subject.places.some((place) => leadsPlace(scope, place));
+    case 'action':
+    case 'request':
+      return scope.groupIds.includes(subject.groupId) || leadsPlace(scope, subject.place);
   }
 }
 
@@ -71,9 +83,20 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
     case 'oversee':
       return mayOversee(scope, subject);
     case 'manage':
+      // A group's facilitators run its plan and ask the hub for help; nobody else writes a group's plan.
+      if (subject.kind === 'action' || subject.kind === 'request') return scope.facilitatedGroupIds.includes(subject.groupId);
+      if (subject.kind === 'history') return false;
       // District leaders run the progress checks of their own district; everything else is the admins'.
       if (subject.kind === 'check' && subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId)) return true;
       return scope.isNetworkAdmin;
+    case 'update':
+      // An action's owners (still members of its group) move it on; its group's facilitators too.
+      if (subject.kind !== 'action') return false;
+      if (scope.facilitatedGroupIds.includes(subject.groupId)) return true;
+      return subject.ownerIds.includes(scope.personId) && scope.groupIds.includes(subject.groupId);
+    case 'answer':
+      // The hub team (and the network admins who run it) answers requests for help.
+      return subject.kind === 'request' && scope.seesWholeNetwork;
     case 'invite':
       // A link sets the person's password, so it is a way into their account and its private
       // placements. Admins hand out invitations and resets to anyone. A leader only invites: a person

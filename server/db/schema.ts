@@ -173,7 +173,67 @@ interface ConsensusRevisionsTable {
   recorded_at: Generated<string>;
 }
 
+export type ActionKind = 'learn' | 'pdsa' | 'adapt';
+export type ActionStatus = 'planned' | 'in-progress' | 'done' | 'dropped';
+export type RequestStatus = 'open' | 'answered' | 'closed';
+
+interface ActionsTable {
+  id: Generated<number>;
+  group_id: number;
+  /** The check whose consensus next step this action carries, if any. */
+  check_id: number | null;
+  outcome_code: string;
+  what: string;
+  kind: ActionKind;
+  /** YYYY-MM-DD. */
+  due_on: string;
+  status: ActionStatus;
+  version: Generated<number>;
+  created_by: number;
+  created_at: Generated<string>;
+  updated_by: number;
+  updated_at: Generated<string>;
+}
+
+interface ActionOwnersTable {
+  action_id: number;
+  person_id: number;
+}
+
+interface ActionNotesTable {
+  id: Generated<number>;
+  action_id: number;
+  author_id: number;
+  body: string;
+  /** The action's status when the note was written. */
+  status: ActionStatus;
+  created_at: Generated<string>;
+}
+
+interface AssistanceRequestsTable {
+  id: Generated<number>;
+  group_id: number;
+  check_id: number | null;
+  outcome_code: string;
+  help: string;
+  /** YYYY-MM-DD. */
+  needed_by: string;
+  status: Generated<RequestStatus>;
+  answer: Generated<string>;
+  assignee_id: number | null;
+  answered_by: number | null;
+  answered_at: string | null;
+  version: Generated<number>;
+  created_by: number;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
 export interface Database {
+  actions: ActionsTable;
+  action_owners: ActionOwnersTable;
+  action_notes: ActionNotesTable;
+  assistance_requests: AssistanceRequestsTable;
   progress_checks: ProgressChecksTable;
   check_groups: CheckGroupsTable;
   self_assessments: SelfAssessmentsTable;
@@ -210,3 +270,6 @@ export type Site = Selectable<SitesTable>;
 export type Person = Selectable<PeopleTable>;
 export type Group = Selectable<GroupsTable>;
 export type GroupMember = Selectable<GroupMembersTable>;
+export type Action = Selectable<ActionsTable>;
+export type ActionNote = Selectable<ActionNotesTable>;
+export type AssistanceRequest = Selectable<AssistanceRequestsTable>;

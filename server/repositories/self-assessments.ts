@@ -108,3 +108,31 @@ export async function countSubmitted(db: Db, checkId: number, groupId: number): 
     .executeTakeFirstOrThrow();
   return row.n;
 }
+
+export interface OwnHistoryRow {
+  check_id: number;
+  check_name: string;
+  opens_on: string;
+  group_id: number;
+  group_name: string;
+  role_key: string;
+  outcome_code: string;
+  level: number | null;
+  team_level: number | null;
+}
+
+/** A person's own submitted placements in every check, beside their group's agreed level: for their eyes only. */
+export async function ownPlacementHistory(db: Db, personId: number): Promise<OwnHistoryRow[]> {
+  return db
+    .selectFrom('self_assessments as sa')
+    .innerJoin('placements as p', 'p.self_assessment_id', 'sa.id')
+    .innerJoin('progress_checks as pc', 'pc.id', 'sa.check_id')
+    .innerJoin('groups as g', 'g.id', 'sa.group_id')
+    .leftJoin('consensus_records as cr', (join) => join.onRef('cr.check_id', '=', 'sa.check_id').onRef('cr.group_id', '=', 'sa.group_id').onRef('cr.outcome_code', '=', 'p.outcome_code'))
+    .select(['sa.check_id', 'pc.name as check_name', 'pc.opens_on', 'sa.group_id', 'g.name as group_name', 'g.role_key', 'p.outcome_code', 'p.level', 'cr.level as team_level'])
+    .where('sa.person_id', '=', personId)
+    .where('sa.submitted_at', 'is not', null)
+    .orderBy('pc.opens_on')
+    .orderBy('sa.check_id')
+    .execute();
+}

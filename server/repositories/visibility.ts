@@ -77,3 +77,12 @@ export function groupIdVisible<DB, TB extends keyof DB>(
     .where((groups) => groupVisible(groups, scope));
   return eb(eb.ref(column), 'in', visibleIds as never);
 }
+
+/** Actions and requests for help are group-level: visible exactly where their group is. */
+export function actionVisible(eb: ExpressionBuilder<Database, 'actions'>, scope: AccessScope): Expression<SqlBool> {
+  return groupIdVisible(eb, 'actions.group_id', scope);
+}
+
+export function requestVisible(eb: ExpressionBuilder<Database, 'assistance_requests'>, scope: AccessScope): Expression<SqlBool> {
+  return groupIdVisible(eb, 'assistance_requests.group_id', scope);
+}

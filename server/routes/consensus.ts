@@ -17,6 +17,7 @@ import { checkGroupFor, type CheckGroupContext } from '../services/check-access.
 import { consensusAccessFor, recordConsensus, spreadFor, suggestNextStep } from '../services/consensus.js';
 import { ForbiddenError } from '../services/organisation-access.js';
 import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
+import { followThroughFor } from '../services/action-plans.js';
 import { checkboxField, idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
@@ -97,6 +98,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
       outcomes,
       discussFirst: outcomes.filter((entry) => entry.spread?.discussFirst === true),
       recorded: records.length,
+      followThrough: await followThroughFor(app.db, viewer.scope, context, viewer.id),
     };
   }
 

@@ -6,6 +6,8 @@ import { groupsOfPerson } from '../repositories/organisation.js';
 import { checksForPerson } from '../repositories/progress-checks.js';
 import { checkState, todayUtc } from '../services/progress-checks.js';
 import { rolePath } from '../services/map-browser.js';
+import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
+import { openActionsOwnedBy } from '../repositories/action-plans.js';
 
 const homeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/', async (request, reply) => {
@@ -16,7 +18,9 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
     const map = app.maps.list()[0];
     const [network, groups, checks] = await Promise.all([findNetwork(app.db), groupsOfPerson(app.db, viewer.id), checksForPerson(app.db, viewer.id)]);
     const today = todayUtc();
+    const dueSoon = (await openActionsOwnedBy(app.db, viewer.scope, viewer.id, addDaysTo(today, DUE_SOON_DAYS))).map((action) => ({ ...decorateAction(action, viewer.id, today), group_name: action.group_name }));
     return reply.view('pages/dashboard', {
+      dueSoon,
       title: 'Your page',
       nav: 'home',
       network,

@@ -55,6 +55,12 @@ const post = (label: string, action: string, url: Route['url'], form: Route['for
 });
 
 const rename = () => ({ name: 'A new name' });
+const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const newAction = (ownerId: number) => ({ outcome_code: '1.2', what: 'Visit a bright-spot school', kind: 'learn', due_on: inDays(20), owners: String(ownerId) });
+/** Owners send status and note; facilitators send every field: one form serves both (extra fields are ignored for owners). */
+const markDone = (ownerId: number) => ({ version: '1', status: 'done', note: 'Ran the cycle with two classes.', what: 'Try a data wall for one PDSA cycle', kind: 'pdsa', due_on: inDays(10), owners: String(ownerId) });
+const askHub = () => ({ outcome_code: '3.1', help: 'Someone to show us run charts', needed_by: inDays(15) });
+const answer = (hubMemberId: number) => ({ version: '1', answer: 'Hugo will visit on Tuesday.', assignee_id: String(hubMemberId), status: 'answered' });
 const archive = () => ({ archived: 'true' });
 
 // prettier-ignore
@@ -81,6 +87,23 @@ const routes: Route[] = [
   get('/admin/audit',             () => '/admin/audit',                                     [200, 403, 404, 404, 404, 404, 404, 303]),
   get('/admin/import',            () => '/admin/import',                                    [200, 403, 404, 404, 404, 404, 404, 303]),
   get('/admin/import/template.csv', () => '/admin/import/template.csv',                     [200, 403, 404, 404, 404, 404, 404, 303]),
+
+  // ---- action plans, requests for help, personal history (issue 16) ----
+  get('/groups/teamA1/plan',      (f) => `/groups/${f.groups.teamA1.id}/plan`,              [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/groups/teamB1/plan',      (f) => `/groups/${f.groups.teamB1.id}/plan`,              [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/groups/teamA1/plan?format=csv', (f) => `/groups/${f.groups.teamA1.id}/plan?format=csv`, [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/groups/teamA1/plan/print', (f) => `/groups/${f.groups.teamA1.id}/plan/print`,       [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/groups/teamA1/actions/new', (f) => `/groups/${f.groups.teamA1.id}/actions/new`,     [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/groups/teamB1/actions/new', (f) => `/groups/${f.groups.teamB1.id}/actions/new`,     [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/actions/A1',              (f) => `/actions/${f.actions.A1}`,                        [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/actions/B1',              (f) => `/actions/${f.actions.B1}`,                        [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/actions/999 (missing)',   () => '/actions/999',                                     [404, 404, 404, 404, 404, 404, 404, 303]),
+  get('/groups/teamA1/requests/new', (f) => `/groups/${f.groups.teamA1.id}/requests/new`,   [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/requests',                () => '/requests',                                        [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/requests?format=csv',     () => '/requests?format=csv',                             [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/requests/A1',             (f) => `/requests/${f.requests.A1}`,                      [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/requests/B1',             (f) => `/requests/${f.requests.B1}`,                      [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/me/history',              () => '/me/history',                                      [200, 200, 200, 200, 200, 200, 200, 303]),
 
   // ---- the network ----                                                                                                         adm  hub  dlA  slA1 facA1 memA1 memB1 anon
   post('/network', 'rename',                () => '/network',                               rename,                                 'network.rename',      [303, 403, 403, 403, 404, 404, 404, 303]),
@@ -114,6 +137,15 @@ const routes: Route[] = [
   post('/groups/teamB1/members/memberB1/remove', 'remove',           (f) => `/groups/${f.groups.teamB1.id}/members/${f.people.memberB1.id}/remove`,      undefined, 'group.remove-member', [303, 403, 404, 404, 404, 404, 403, 303]),
   post('/groups/teamA1/members/memberA1/facilitator', 'make facilitator', (f) => `/groups/${f.groups.teamA1.id}/members/${f.people.memberA1.id}/facilitator`, () => ({ facilitator: 'on' }), 'group.add-member', [303, 403, 403, 403, 403, 403, 404, 303]),
   post('/groups/teamB1/members/memberB1/facilitator', 'make facilitator', (f) => `/groups/${f.groups.teamB1.id}/members/${f.people.memberB1.id}/facilitator`, () => ({ facilitator: 'on' }), 'group.add-member', [303, 403, 404, 404, 404, 404, 403, 303]),
+  // ---- action plans and requests for help (issue 16) ----
+  post('/groups/teamA1/actions', 'plan', (f) => `/groups/${f.groups.teamA1.id}/actions`, (f) => newAction(f.people.memberA1.id), 'action.create', [403, 403, 403, 403, 303, 403, 404, 303]),
+  post('/groups/teamB1/actions', 'plan', (f) => `/groups/${f.groups.teamB1.id}/actions`, (f) => newAction(f.people.memberB1.id), 'action.create', [403, 403, 404, 404, 404, 404, 403, 303]),
+  post('/actions/A1', 'mark done',       (f) => `/actions/${f.actions.A1}`,              (f) => markDone(f.people.memberA1.id),  'action.update',       [403, 403, 403, 403, 303, 303, 404, 303]),
+  post('/actions/B1', 'mark done',       (f) => `/actions/${f.actions.B1}`,              (f) => markDone(f.people.memberB1.id),  'action.update',       [403, 403, 404, 404, 404, 404, 303, 303]),
+  post('/groups/teamA1/requests', 'ask', (f) => `/groups/${f.groups.teamA1.id}/requests`, askHub,                               'request.create',      [403, 403, 403, 403, 303, 403, 404, 303]),
+  post('/groups/teamB1/requests', 'ask', (f) => `/groups/${f.groups.teamB1.id}/requests`, askHub,                               'request.create',      [403, 403, 404, 404, 404, 404, 403, 303]),
+  post('/requests/A1', 'answer',         (f) => `/requests/${f.requests.A1}`,            (f) => answer(f.people.hubMember.id),   'request.answer',      [303, 303, 403, 403, 403, 403, 404, 303]),
+  post('/requests/B1', 'answer',         (f) => `/requests/${f.requests.B1}`,            (f) => answer(f.people.hubMember.id),   'request.answer',      [303, 303, 404, 404, 404, 404, 403, 303]),
   // ---- people ----
   post('/people', 'add',                    () => '/people',                                  () => ({ name: 'Nora New', email: 'nora.new@alder.test' }), 'person.create', [303, 403, 403, 403, 404, 404, 404, 303]),
   post('/people/memberA1', 'edit',          (f) => `/people/${f.people.memberA1.id}`,         (f) => ({ name: 'Milo Moss-Smith', email: f.people.memberA1.email }), 'person.update', [303, 403, 403, 403, 404, 403, 404, 303]),

@@ -15,6 +15,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../server/config.js';
+import { insertAction } from '../../server/repositories/action-plans.js';
+import { insertRequest } from '../../server/repositories/assistance-requests.js';
 import { createPerson } from '../../server/repositories/people.js';
 import { addDistrict, addGroup, addMembership, addSite, renameNetwork } from '../../server/services/organisation.js';
 import { hashPassword } from '../../server/services/passwords.js';
@@ -63,6 +65,10 @@ export interface NetworkFixture {
   people: Record<PersonaName, FixturePerson>;
   /** In team A1 but has never set a password: cannot sign in, can be invited. */
   newcomerA1: FixturePerson;
+  /** One action per team, owned by its plain member (memberA1, memberB1), due in ten days. */
+  actions: { A1: number; B1: number };
+  /** One open request for the hub's help per team. */
+  requests: { A1: number; B1: number };
 }
 
 export interface FixtureThing {
@@ -112,7 +118,14 @@ export async function seedNetwork(app: FastifyInstance): Promise<NetworkFixture>
   await join(groups.teamB1.id, 'memberB1');
   await join(groups.hub.id, 'hubMember');
 
-  return { app, networkName, districts: { A, B }, sites: { A1, B1 }, groups, people, newcomerA1 };
+  const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  const action = (groupId: number, owner: PersonaName, createdBy: number) =>
+    insertAction(db, { groupId, checkId: null, outcomeCode: '1.1', what: 'Try a data wall for one PDSA cycle', kind: 'pdsa', dueOn: due, status: 'planned', ownerIds: [people[owner].id], createdBy });
+  const actions = { A1: await action(groups.teamA1.id, 'memberA1', people.facilitatorA1.id), B1: await action(groups.teamB1.id, 'memberB1', people.memberB1.id) };
+  const request = (groupId: number, createdBy: number) => insertRequest(db, { groupId, checkId: null, outcomeCode: '2.1', help: 'A coach for our first PDSA cycle', neededBy: due, createdBy });
+  const requests = { A1: await request(groups.teamA1.id, people.facilitatorA1.id), B1: await request(groups.teamB1.id, people.memberB1.id) };
+
+  return { app, networkName, districts: { A, B }, sites: { A1, B1 }, groups, people, newcomerA1, actions, requests };
 }
 
 /** A fresh app on an in-memory database, with the network seeded. */
