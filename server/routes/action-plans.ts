@@ -156,6 +156,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
 
   async function renderNew(reply: FastifyReply, viewer: Viewer, plan: PlanContext, values: Record<string, string | string[]>, errors: FormErrors = {}) {
     return reply.view('pages/plans/new-action', {
+      csrfToken: reply.generateCsrf(),
       title: `Plan an action: ${plan.group.name}`,
       nav: 'home',
       plan,
@@ -223,6 +224,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     };
     const owners = new Set((Array.isArray(values.owners) ? values.owners : values.owners === undefined ? [] : [values.owners]).map(String));
     return reply.view('pages/plans/action', {
+      csrfToken: reply.generateCsrf(),
       title: `Action: ${action.outcome_code} ${plan.group.name}`,
       nav: 'home',
       context,

@@ -42,7 +42,7 @@ const newQuery = z.object({ check: optionalId, outcome: z.string().max(20).optio
 
 const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderAsk(reply: FastifyReply, plan: PlanContext, values: Record<string, string>, errors: FormErrors = {}) {
-    return reply.view('pages/requests/new', { title: `Ask the hub for help: ${plan.group.name}`, nav: 'home', plan, values, errors, today: todayUtc() });
+    return reply.view('pages/requests/new', { csrfToken: reply.generateCsrf(), title: `Ask the hub for help: ${plan.group.name}`, nav: 'home', plan, values, errors, today: todayUtc() });
   }
 
   app.get('/groups/:id/requests/new', { schema: { params: idParams, querystring: newQuery } }, async (request, reply) => {
@@ -98,6 +98,7 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderRequest(reply: FastifyReply, viewer: Viewer, context: RequestContext, override: { errors?: FormErrors; values?: Record<string, string>; conflict?: RequestWithNames & { byName: string } } = {}) {
     const request = context.request;
     return reply.view('pages/requests/show', {
+      csrfToken: reply.generateCsrf(),
       title: `Request for help: ${request.outcome_code} ${request.group_name}`,
       nav: 'requests',
       context,
