@@ -6,9 +6,11 @@ import { Kysely, SqliteDialect, sql, type RawBuilder } from 'kysely';
 import { groupRoleKeys } from '../access/group-roles.js';
 import { loadAccessScope } from '../access/load-scope.js';
 import { migrateToLatest } from '../db/migrator.js';
-import type { Database } from '../db/schema.js';
+import type { ActionStatus, Database } from '../db/schema.js';
 import { findRole, levelName, type MapCatalog } from '../maps/catalog.js';
 import type { IcMap, Role } from '../maps/schema.js';
+import { insertAction, saveActionVersion } from '../repositories/action-plans.js';
+import { insertRequest, saveRequestVersion } from '../repositories/assistance-requests.js';
 import { recordAudit } from '../repositories/audit.js';
 import { saveNetworkName } from '../repositories/network.js';
 import { setGroupShowsNames } from '../repositories/organisation.js';
@@ -119,6 +121,9 @@ export interface GenerateCounts {
   placements: number;
   consensusRecords: number;
   consensusRevisions: number;
+  actions: number;
+  actionNotes: number;
+  requests: number;
 }
 
 export interface GenerateResult {
@@ -707,6 +712,8 @@ export async function generateNetwork(db: Kysely<Database>, options: GenerateOpt
     await backdate(db, checkId, planned, open, options.today);
   }
 
+  await generateFollowThrough(db, plan, createdChecks, random, options.today, map);
+
   return {
     networkName: NETWORK_NAME,
     counts: await countRows(db),
@@ -786,5 +793,115 @@ async function countRows(db: Kysely<Database>): Promise<GenerateCounts> {
     placements: await count('placements'),
     consensusRecords: await count('consensus_records'),
     consensusRevisions: await count('consensus_revisions'),
+    actions: await count('actions'),
+    actionNotes: await count('action_notes'),
+    requests: await count('assistance_requests'),
   };
+}
+
+// ---- follow-through: action plans and requests for help ----
+
+const NOTES_DONE = ['Ran two cycles; the exit-ticket data moved the right way.', 'Finished: shared the results at the staff meeting.', 'Done. The team agreed to keep the routine.'];
+const NOTES_PROGRESS = ['First cycle under way with two classes.', 'Met with the coach; data collection starts next week.', 'Halfway: one grade level has tried it.'];
+const NOTES_DROPPED = ['Dropped: the schedule change made this impossible this term.', 'Dropped in favour of the district’s new routine.'];
+const HELP = [
+  'Someone to show us how to read run charts with the team.',
+  'A facilitator for a root-cause session with our whole staff.',
+  'Examples of driver diagrams from another campus.',
+  'Help choosing measures for our first PDSA cycle.',
+];
+const ANSWERS = ['We will send a hub coach for your next team meeting.', 'Shared two examples from Bluebonnet campuses; a coach will follow up.'];
+
+/**
+ * Turns next steps of the closed checks into actions (every state, some overdue on `today`, with signed
+ * notes), and sends a few requests for help to the hub (open, answered, closed). The first site's team
+ * always gets one action of each state, so every new page has something to show.
+ */
+async function generateFollowThrough(db: Kysely<Database>, plan: Plan, checks: GenerateResult['checks'], random: Random, today: string, map: IcMap): Promise<void> {
+  const closed = checks.slice(0, -1);
+  const latestClosed = closed.at(-1);
+  if (latestClosed === undefined) return;
+  const hub = plan.groups.find((group) => group.roleKey === 'hub-team');
+  const teams = plan.groups.filter((group) => group.roleKey === 'improvement-team');
+  const day = (base: string, days: number): string => formatDay(addDays(parseDay(base), days));
+  const stamp = (date: string, minutes: number): string => `${date}T${String(7 + Math.floor(minutes / 60) % 10).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00.000Z`;
+  for (const check of closed) {
+    const latest = check === latestClosed;
+    const meeting = day(check.closesOn, -2);
+    for (const group of teams) {
+      if (!group.featured && !random.chance(0.7)) continue;
+      const records = await db
+        .selectFrom('consensus_records')
+        .select(['outcome_code', 'level', 'next_step'])
+        .where('check_id', '=', check.id)
+        .where('group_id', '=', group.id)
+        .orderBy('level', 'desc')
+        .orderBy('outcome_code')
+        .execute();
+      const chosen = records.slice(0, group.featured && latest ? 5 : random.int(1, 3));
+      for (const [index, record] of chosen.entries()) {
+        let status: ActionStatus;
+        let due: string;
+        if (group.featured && latest) {
+          // One of each state, and one overdue: planned, in progress, done, dropped, planned but late.
+          status = (['planned', 'in-progress', 'done', 'dropped', 'planned'] as const)[index] ?? 'planned';
+          due = index === 4 ? day(today, -9) : index < 2 ? day(today, 5 + index * 4) : day(meeting, 40);
+        } else if (latest) {
+          status = weighted(random, [{ key: 'planned', weight: 3 }, { key: 'in-progress', weight: 3 }, { key: 'done', weight: 3 }, { key: 'dropped', weight: 1 }] as const).key;
+          due = day(today, random.int(-20, 40));
+        } else {
+          status = weighted(random, [{ key: 'done', weight: 7 }, { key: 'dropped', weight: 2 }, { key: 'in-progress', weight: 1 }] as const).key;
+          due = day(meeting, random.int(21, 70));
+        }
+        const members = group.members.map((member) => member.person);
+        const owners = random.shuffled(members).slice(0, random.int(1, Math.min(2, members.length)));
+        const facilitator = (group.members.find((member) => member.facilitator) ?? item(group.members, 0)).person;
+        // The team-member persona of the featured team owns the actions due soon.
+        const persona = plan.personas.find((entry) => entry.key === 'team-member')?.person;
+        if (group.featured && latest && persona !== undefined && index < 2) owners.splice(0, owners.length, persona);
+        const what = record.next_step.length > 0 ? record.next_step.slice(0, 300) : `Work on ${record.outcome_code} next term.`;
+        const kind = random.pick(['learn', 'pdsa', 'adapt'] as const);
+        const actionId = await insertAction(db, { groupId: group.id, checkId: check.id, outcomeCode: record.outcome_code, what, kind, dueOn: due, status: 'planned', ownerIds: owners.map((owner) => owner.id), createdBy: facilitator.id });
+        const created = stamp(meeting, 600 + index);
+        let version = 1;
+        const notes = status === 'done' ? [NOTES_PROGRESS, NOTES_DONE] : status === 'in-progress' ? [NOTES_PROGRESS] : status === 'dropped' ? [NOTES_DROPPED] : [];
+        for (const [noteIndex, texts] of notes.entries()) {
+          const noteStatus: ActionStatus = noteIndex === notes.length - 1 ? status : 'in-progress';
+          const author = item(owners, noteIndex % owners.length);
+          const change = { what, kind, dueOn: due, status: noteStatus, ownerIds: owners.map((owner) => owner.id), note: random.pick(texts), by: author.id };
+          if (!(await saveActionVersion(db, actionId, change, version))) throw new Error(`demo action ${actionId} hit a version conflict`);
+          version += 1;
+        }
+        // Notes dated between the meeting and today (or the due date), in order.
+        const span = Math.max(2, Math.round((Math.min(parseDay(today).getTime(), parseDay(due).getTime() + 5 * DAY_MS) - parseDay(meeting).getTime()) / DAY_MS));
+        const noteRows = await db.selectFrom('action_notes').select('id').where('action_id', '=', actionId).orderBy('id').execute();
+        for (const [noteIndex, note] of noteRows.entries()) {
+          await db.updateTable('action_notes').set({ created_at: stamp(day(meeting, Math.max(1, Math.round(((noteIndex + 1) * span) / (noteRows.length + 1)))), 30 + noteIndex) }).where('id', '=', note.id).execute();
+        }
+        const last = noteRows.length === 0 ? created : stamp(day(meeting, Math.max(1, Math.round((noteRows.length * span) / (noteRows.length + 1)))), 30 + noteRows.length - 1);
+        await db.updateTable('actions').set({ created_at: created, updated_at: last }).where('id', '=', actionId).execute();
+      }
+    }
+  }
+
+  // A few requests for help: the featured team's was answered; others wait, one is closed.
+  if (hub === undefined) return;
+  const hubPeople = hub.members.map((member) => member.person);
+  const askers = [...teams.filter((group) => group.featured), ...random.shuffled(teams.filter((group) => !group.featured)).slice(0, 3)];
+  const role = findRole(map, 'improvement-team');
+  for (const [index, group] of askers.entries()) {
+    const facilitator = (group.members.find((member) => member.facilitator) ?? item(group.members, 0)).person;
+    const outcome = random.pick(role?.outcomes ?? []);
+    const requestId = await insertRequest(db, { groupId: group.id, checkId: latestClosed.id, outcomeCode: outcome.code, help: random.pick(HELP), neededBy: day(today, random.int(5, 30)), createdBy: facilitator.id });
+    const state = index === 0 ? 'answered' : index === askers.length - 1 && askers.length > 2 ? 'closed' : 'open';
+    const asked = stamp(day(today, -random.int(3, 20)), 90 + index);
+    await db.updateTable('assistance_requests').set({ created_at: asked, updated_at: asked }).where('id', '=', requestId).execute();
+    if (state !== 'open') {
+      const answerer = item(hubPeople, index % hubPeople.length);
+      const saved = await saveRequestVersion(db, requestId, { answer: random.pick(ANSWERS), assigneeId: answerer.id, status: state, by: answerer.id, answered: true }, 1);
+      if (!saved) throw new Error(`demo request ${requestId} hit a version conflict`);
+      const answered = stamp(day(today, -1), 120 + index);
+      await db.updateTable('assistance_requests').set({ answered_at: answered, updated_at: answered }).where('id', '=', requestId).execute();
+    }
+  }
 }

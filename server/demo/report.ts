@@ -12,6 +12,7 @@ export function describeCounts(counts: GenerateCounts): string[] {
     `${count(counts.checks, 'progress check')} with ${count(counts.checkGroups, 'group')} taking part`,
     `${count(counts.selfAssessments, 'self-assessment')} (${formatNumber(counts.submitted)} submitted, the rest drafts), ${count(counts.placements, 'placement')}`,
     `${count(counts.consensusRecords, 'consensus record')} (${count(counts.consensusRevisions, 'revision')} kept)`,
+    `${count(counts.actions, 'action')} in the groups' plans (${count(counts.actionNotes, 'progress note')}), ${count(counts.requests, 'request')} for the hub's help`,
   ];
 }
 

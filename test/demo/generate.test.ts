@@ -144,6 +144,25 @@ describe('a network of 3 sites and 3 checks', () => {
     expect(changes.some((change) => change >= 0)).toBe(true);
   });
 
+  it('gives the plans actions in every state, some overdue, with signed notes, and a few requests for the hub', () => {
+    const states = query<{ status: string; n: number }>(db(), 'select status, count(*) as n from actions group by status order by status');
+    expect(states.map((row) => row.status)).toEqual(['done', 'dropped', 'in-progress', 'planned']);
+    expect(query(db(), `select id from actions where status in ('planned', 'in-progress') and due_on < ?`, TODAY).length).toBeGreaterThan(0);
+    // Every owner is a member of the action's group; every note is signed by an owner and dated after the action.
+    expect(query(db(), 'select * from action_owners o join actions a on a.id = o.action_id where not exists (select 1 from group_members m where m.group_id = a.group_id and m.person_id = o.person_id)')).toEqual([]);
+    expect(query(db(), 'select n.id from action_notes n join actions a on a.id = n.action_id where n.created_at < a.created_at or not exists (select 1 from action_owners o where o.action_id = a.id and o.person_id = n.author_id)')).toEqual([]);
+    expect(query(db(), `select id from actions where status <> 'planned' and not exists (select 1 from action_notes n where n.action_id = actions.id)`)).toEqual([]);
+    expect(result.counts.actions).toBe(query<{ n: number }>(db(), 'select count(*) as n from actions')[0]?.n);
+    const requests = query<{ status: string }>(db(), 'select status from assistance_requests order by id');
+    expect(requests.map((row) => row.status)).toContain('answered');
+    expect(requests.map((row) => row.status)).toContain('open');
+    expect(result.counts.requests).toBe(requests.length);
+    // The team-member persona owns an action due within two weeks of the demo day.
+    const member = result.personas.find((persona) => persona.key === 'team-member');
+    const dueSoon = query(db(), `select a.id from actions a join action_owners o on o.action_id = a.id join people p on p.id = o.person_id where p.email = ? and a.status in ('planned', 'in-progress') and a.due_on between ? and date(?, '+14 days')`, member?.email, TODAY, TODAY);
+    expect(dueSoon.length).toBeGreaterThan(0);
+  });
+
   it('names the five personas with their demo e-mail addresses', () => {
     expect(result.personas.map((persona) => persona.key)).toEqual(['network-admin', 'district-leader', 'school-leader', 'facilitator', 'team-member']);
     for (const persona of result.personas) expect(persona.email).toMatch(/^[a-z0-9.-]+@[a-z0-9-]+\.example\.org$/);

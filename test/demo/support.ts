@@ -49,6 +49,10 @@ export const CONTENT_QUERIES: Record<string, string> = {
     'select check_id, group_id, outcome_code, level, rationale, dissent, next_step, version, updated_by from consensus_records order by check_id, group_id, outcome_code',
   consensus_revisions:
     'select check_id, group_id, outcome_code, version, level, rationale, dissent, next_step, recorded_by, recorded_at from consensus_revisions order by check_id, group_id, outcome_code, version',
+  actions: 'select id, group_id, check_id, outcome_code, what, kind, due_on, status, version, created_by, created_at, updated_by, updated_at from actions order by id',
+  action_owners: 'select action_id, person_id from action_owners order by action_id, person_id',
+  action_notes: 'select id, action_id, author_id, body, status, created_at from action_notes order by id',
+  assistance_requests: 'select id, group_id, check_id, outcome_code, help, needed_by, status, answer, assignee_id, answered_by, answered_at, version, created_by, created_at from assistance_requests order by id',
 };
 
 export function readContent(file: string): Record<string, unknown[]> {
