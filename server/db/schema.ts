@@ -80,6 +80,8 @@ interface SignInFailuresTable {
   id: Generated<number>;
   email: string;
   at: string;
+  /** The client address of the attempt (null for rows from before 0007). */
+  address: string | null;
 }
 
 interface RosterImportsTable {

@@ -1,10 +1,9 @@
 /**
  * Who is asking: cookies, server-side sessions, CSRF protection on every state-changing request,
- * the sign-in rate limit, and `request.viewer` (the signed-in person and their access scope).
+ and `request.viewer` (the signed-in person and their access scope).
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySession from '@fastify/session';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -95,7 +94,6 @@ export default fp(
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: SESSION_LIFETIME_MS },
     });
     await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session', getToken: csrfTokenFromBody });
-    await app.register(fastifyRateLimit, { global: false });
 
     await deleteExpiredSessions(app.db);
     const sweep = setInterval(() => {

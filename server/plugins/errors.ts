@@ -65,9 +65,6 @@ export default fp(
       if (error.code === 'FST_ERR_VALIDATION') {
         error.message = `The address or form has a value ICMap cannot use (${error.message}). Go back and choose again. Nothing was changed.`;
       }
-      if (error.statusCode === 429) {
-        error.message = 'Too many attempts from your connection. Wait a minute and try again. Nothing was changed.';
-      }
       const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
       reply.code(statusCode);
       if (statusCode >= 500) {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { endSession, startSession } from '../plugins/auth.js';
 import { acceptAccessLink, inspectAccessLink, type LinkState } from '../services/access-links.js';
 import { completeSetup, needsSetup } from '../services/first-run.js';
-import { ACCOUNT_THROTTLE, signIn } from '../services/sign-in.js';
+import { ACCOUNT_THROTTLE, signIn, type SignInResult } from '../services/sign-in.js';
 import { emailField, nameField, newPasswordFields } from './fields.js';
 import { parseForm } from './forms.js';
 
@@ -36,6 +36,18 @@ const setupForm = z
   })
   .and(newPasswordFields);
 
+const LOCK_MINUTES = ACCOUNT_THROTTLE.windowMs / 60_000;
+
+/** What a refused sign-in says: the same for an unknown email and a wrong password, with a warning before the lock. */
+function signInRefusal(result: Exclude<SignInResult, { ok: true }>): string {
+  if (result.reason === 'throttled') return `Too many failed attempts for this account. Wait ${LOCK_MINUTES} minutes and try again, or ask for a password reset link.`;
+  if (result.reason === 'address-limited') return 'Too many failed sign-ins from your connection. Wait a minute and try again. Nothing was changed.';
+  const mismatch = 'That email and password do not match an account. Check both and try again.';
+  if (result.attemptsLeft === 0) return `${mismatch} This account is now locked for ${LOCK_MINUTES} minutes: wait, or ask your network administrator to lift the lock.`;
+  if (result.attemptsLeft <= 2) return `${mismatch} ${result.attemptsLeft} attempt${result.attemptsLeft === 1 ? '' : 's'} left before this account is locked for ${LOCK_MINUTES} minutes.`;
+  return mismatch;
+}
+
 const linkMessages: Record<Exclude<LinkState['state'], 'usable'>, string> = {
   used: 'This link has already been used. Each link works once: ask your network administrator or leader for a new one.',
   expired: 'This link has expired. Links work for 14 days: ask your network administrator or leader for a new one.',
@@ -55,24 +67,16 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     return renderSignIn(request, reply, {});
   });
 
-  app.post(
-    '/sign-in',
-    { config: { rateLimit: { max: app.config.signInLimitPerMinute, timeWindow: '1 minute' } } },
-    async (request, reply) => {
-      const form = signInForm.parse(request.body ?? {});
-      const result = await signIn(app.db, form.email, form.password);
-      if (!result.ok) {
-        const error =
-          result.reason === 'throttled'
-            ? `Too many failed attempts for this account. Wait ${ACCOUNT_THROTTLE.windowMs / 60000} minutes and try again, or ask for a password reset link.`
-            : 'That email and password do not match an account. Check both and try again.';
-        reply.code(result.reason === 'throttled' ? 429 : 401);
-        return renderSignIn(request, reply, { error, email: form.email, ...(form.next === undefined ? {} : { next: form.next }) });
-      }
-      await startSession(request, result.person.id);
-      return reply.redirect(safeNext(form.next), 303);
-    },
-  );
+  app.post('/sign-in', async (request, reply) => {
+    const form = signInForm.parse(request.body ?? {});
+    const result = await signIn(app.db, { email: form.email, password: form.password, address: request.ip, addressLimit: app.config.signInLimitPerMinute });
+    if (!result.ok) {
+      reply.code(result.reason === 'invalid' ? 401 : 429);
+      return renderSignIn(request, reply, { error: signInRefusal(result), email: form.email, ...(form.next === undefined ? {} : { next: form.next }) });
+    }
+    await startSession(request, result.person.id);
+    return reply.redirect(safeNext(form.next), 303);
+  });
 
   app.post('/sign-out', async (request, reply) => {
     await endSession(request);

@@ -9,6 +9,7 @@ import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { latestLinkFor } from '../repositories/access-links.js';
 import { listPeople } from '../repositories/people.js';
 import { issueAccessLink } from '../services/access-links.js';
+import { accountLockedUntil, liftAccountLock } from '../services/sign-in.js';
 import { addPerson, archivePerson, changeAdminRole, editPerson } from '../services/organisation.js';
 import { ForbiddenError, personFor, personSubject } from '../services/organisation-access.js';
 import { emailField, idField, nameField } from './fields.js';
@@ -75,13 +76,14 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const { person, groups } = await personFor(app.db, viewer.scope, id);
     const subject = personSubject(person, groups);
-    const latestLink = await latestLinkFor(app.db, id);
+    const [latestLink, lockedUntil] = await Promise.all([latestLinkFor(app.db, id), accountLockedUntil(app.db, person.email)]);
     return reply.view('pages/people/show', {
       title: person.name,
       nav: 'people',
       person: { id: person.id, name: person.name, email: person.email, isNetworkAdmin: person.is_network_admin === 1, archivedAt: person.archived_at, canSignIn: person.password_hash !== null },
       groups,
       latestLink: latestLink === undefined ? undefined : { purpose: latestLink.purpose, expiresAt: latestLink.expires_at, usedAt: latestLink.used_at },
+      lockedUntil,
       isSelf: viewer.id === id,
       canManage: may(viewer.scope, 'manage', subject),
       canInvite: may(viewer.scope, 'invite', subject),
@@ -121,6 +123,15 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const form = archiveForm.parse(request.body ?? {});
     await archivePerson(app.db, viewer.id, person.id, form.archived);
     setFlash(request, form.archived ? `${person.name} is archived and can no longer sign in. Their history is kept.` : `${person.name} is active again.`);
+    return reply.redirect(`/people/${person.id}`, 303);
+  });
+
+  // Five failed sign-ins lock an account for 15 minutes; an admin who knows it is the person can lift it.
+  app.post('/people/:id/unlock', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const { person } = await personFor(app.db, viewer.scope, request.params.id, 'manage');
+    await liftAccountLock(app.db, viewer.id, person);
+    setFlash(request, `${person.name} can sign in again.`);
     return reply.redirect(`/people/${person.id}`, 303);
   });
 
