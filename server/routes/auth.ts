@@ -40,8 +40,11 @@ const LOCK_MINUTES = ACCOUNT_THROTTLE.windowMs / 60_000;
 
 /** What a refused sign-in says: the same for an unknown email and a wrong password, with a warning before the lock. */
 function signInRefusal(result: Exclude<SignInResult, { ok: true }>): string {
-  if (result.reason === 'throttled') return `Too many failed attempts for this account. Wait ${LOCK_MINUTES} minutes and try again, or ask for a password reset link.`;
-  if (result.reason === 'address-limited') return 'Too many failed sign-ins from your connection. Wait a minute and try again. Nothing was changed.';
+  if (result.reason !== 'invalid') {
+    return result.reason === 'throttled'
+      ? `Too many failed attempts for this account. Wait ${LOCK_MINUTES} minutes and try again, or ask for a password reset link.`
+      : 'Too many failed sign-ins from your connection. Wait a minute and try again. Nothing was changed.';
+  }
   const mismatch = 'That email and password do not match an account. Check both and try again.';
   if (result.attemptsLeft === 0) return `${mismatch} This account is now locked for ${LOCK_MINUTES} minutes: wait, or ask your network administrator to lift the lock.`;
   if (result.attemptsLeft <= 2) return `${mismatch} ${result.attemptsLeft} attempt${result.attemptsLeft === 1 ? '' : 's'} left before this account is locked for ${LOCK_MINUTES} minutes.`;
