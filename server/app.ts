@@ -2,14 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from './config.js';
+import type { Config, TrustProxy } from './config.js';
 import { MapCatalog } from './maps/catalog.js';
 import { loadMapsFromDirectory } from './maps/loader.js';
 import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { sendBadRequest } from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
 import actionPlanRoutes from './routes/action-plans.js';
@@ -35,22 +35,62 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+/**
+ * Fastify's own hop count trusts no hop at all (it cannot tell a proxy from a direct client), so a
+ * count becomes "the nearest N addresses": right when ICMap is reachable only through its proxies
+ * (HOST=127.0.0.1 or a firewall), as the README says. A list is checked address by address.
+ */
+function proxyTrust(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
+/** One-time links carry their token in the path: logs show where a request went, never the token. */
+export function redactUrl(url: string): string {
+  return url.replace(/^\/(access|setup)\/[^/?#]+/, '/$1/[redacted]');
+}
+
+export interface BuildOptions {
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   // Maps are content: load and validate them before anything else, so a broken file stops start-up.
   const maps = new MapCatalog(loadMapsFromDirectory(config.mapsDir));
 
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      ...(config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket.remotePort,
+        }),
+      },
+      ...(options.logStream !== undefined ? { stream: options.logStream } : config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
+    },
+    // A request (body included) must arrive in time, so a slow sender cannot hold a connection for
+    // ever; Node checks the headers and request timeouts every connectionsCheckingInterval.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.max(250, Math.min(30_000, config.headersTimeoutMs / 2)) },
+    frameworkErrors: (error, request, reply) => {
+      // A malformed URL (/%c0) never reaches routing: answer with ICMap's own page and headers.
+      void sendBadRequest(request, reply, error);
     },
     genReqId: () => randomUUID(),
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust(config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('maps', maps);
   app.decorate('config', config);
+  for (const notice of config.notices) app.log.warn(notice);
 
   await app.register(securityPlugin);
   // Pages are mostly rubric text: gzip or brotli makes a role's map about a sixth of its size on a slow school network.

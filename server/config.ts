@@ -6,6 +6,34 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './services/passwords.j
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * How far to trust X-Forwarded-For: not at all (false), a number of proxy hops in front of ICMap,
+ * or the proxies' own addresses or CIDR ranges. Never "everyone": a client could then name any
+ * address it likes and the per-address sign-in limit would never apply.
+ */
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_MESSAGE = 'must be false, a number of proxy hops (1 for one reverse proxy), or a comma-separated list of proxy addresses or CIDR ranges';
+
+function parseTrustProxy(value: string): TrustProxy | undefined {
+  if (value === 'false' || value === '0') return false;
+  // "true" used to trust every address; it now means the usual single reverse proxy.
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? hops : undefined;
+  }
+  const addresses = value.split(',').map((part) => part.trim());
+  const address = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
+  if (addresses.length === 0 || !addresses.every((part) => address.test(part) || ['loopback', 'linklocal', 'uniquelocal'].includes(part))) return undefined;
+  return addresses;
+}
+
+const timeoutMs = (min: number, max: number) => {
+  const message = `must be a whole number of milliseconds from ${min} to ${max}`;
+  return z.coerce.number({ message }).int(message).min(min, message).max(max, message);
+};
+
 const environmentSchema = z.object({
   PORT: z.coerce
     .number({ message: 'must be a whole number between 0 and 65535' })
@@ -28,9 +56,20 @@ const environmentSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-    .transform((value) => value === 'true' || value === '1')
+    .string()
+    .trim()
+    .transform((value, context): TrustProxy => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === undefined) {
+        context.addIssue({ code: 'custom', message: TRUST_PROXY_MESSAGE });
+        return z.NEVER;
+      }
+      return parsed;
+    })
     .default(false),
+  REQUEST_TIMEOUT_MS: timeoutMs(1_000, 600_000).default(60_000),
+  HEADERS_TIMEOUT_MS: timeoutMs(500, 120_000).default(15_000),
+  KEEP_ALIVE_TIMEOUT_MS: timeoutMs(1_000, 600_000).default(72_000),
   ICMAP_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
   ICMAP_ADMIN_PASSWORD: z
     .string()
@@ -65,8 +104,16 @@ export interface Config {
   prettyLogs: boolean;
   /** Where people reach ICMap, for the links it hands out; when unset, taken from each request. */
   publicUrl: string | undefined;
-  /** Behind a reverse proxy that terminates HTTPS: trust X-Forwarded-* and mark cookies Secure over HTTPS. */
-  trustProxy: boolean;
+  /** Behind a reverse proxy: which X-Forwarded-* hops to believe (cookies become Secure over HTTPS). */
+  trustProxy: TrustProxy;
+  /** The whole request, body included, must arrive within this (a slow sender is cut off). */
+  requestTimeoutMs: number;
+  /** The request's headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Things the person starting ICMap should know (logged as warnings at start-up). */
+  notices: string[];
   /** Leaders outside a group see its individual placements (as aggregates) only from this many submissions. */
   minGroupSize: number;
   /** Sign-in attempts one address may make per minute (the per-account throttle is separate). */
@@ -101,6 +148,16 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const values = parsed.data;
+  if (values.HEADERS_TIMEOUT_MS > values.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS');
+  }
+  const notices: string[] = [];
+  if (present.TRUST_PROXY === 'true') {
+    notices.push('TRUST_PROXY=true now means one reverse proxy in front of ICMap (TRUST_PROXY=1). If there are more, set their number or their addresses.');
+  }
+  if (values.PUBLIC_URL === undefined && env.NODE_ENV === 'production') {
+    notices.push('PUBLIC_URL is not set: invitation and setup links are built from each request\'s Host header, which a client can choose. Set PUBLIC_URL to the address people use.');
+  }
   if ((values.ICMAP_ADMIN_EMAIL === undefined) !== (values.ICMAP_ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(
       'Invalid configuration:\n  ICMAP_ADMIN_EMAIL and ICMAP_ADMIN_PASSWORD go together: set both to create the first admin, or neither',
@@ -117,11 +174,15 @@ export function loadConfig(
     prettyLogs: options.isTerminal ?? process.stdout.isTTY,
     publicUrl: values.PUBLIC_URL,
     trustProxy: values.TRUST_PROXY,
+    requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
     minGroupSize: values.MIN_GROUP_SIZE,
     signInLimitPerMinute: values.SIGN_IN_LIMIT_PER_MINUTE,
     initialAdmin:
       values.ICMAP_ADMIN_EMAIL !== undefined && values.ICMAP_ADMIN_PASSWORD !== undefined
         ? { email: values.ICMAP_ADMIN_EMAIL, password: values.ICMAP_ADMIN_PASSWORD, networkName: values.ICMAP_NETWORK_NAME }
         : undefined,
+    notices,
   };
 }

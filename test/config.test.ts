@@ -17,9 +17,13 @@ describe('loadConfig', () => {
       prettyLogs: false,
       publicUrl: undefined,
       trustProxy: false,
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 15_000,
+      keepAliveTimeoutMs: 72_000,
       minGroupSize: 3,
       signInLimitPerMinute: 10,
       initialAdmin: undefined,
+      notices: [],
     });
   });
 
@@ -35,8 +39,31 @@ describe('loadConfig', () => {
       { cwd },
     );
     expect(config.initialAdmin).toEqual({ email: 'hub@example.org', password: 'a long passphrase', networkName: 'North Texas Network' });
-    expect(config.trustProxy).toBe(true);
+    // "true" once trusted every X-Forwarded-For; it now means one proxy hop, and says so at start-up.
+    expect(config.trustProxy).toBe(1);
+    expect(config.notices).toEqual([expect.stringContaining('TRUST_PROXY=true now means one reverse proxy')]);
     expect(config.publicUrl).toBe('https://icmap.example.org');
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.5', ['10.0.0.5']],
+    ['10.0.0.0/8, 192.168.1.4', ['10.0.0.0/8', '192.168.1.4']],
+    ['loopback,::1', ['loopback', '::1']],
+  ])('TRUST_PROXY=%s is trusted as %o', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }, { cwd }).trustProxy).toEqual(expected);
+  });
+
+  it('warns at start-up in production when PUBLIC_URL is unset (links would follow the Host header)', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, { cwd }).notices).toEqual([expect.stringContaining('PUBLIC_URL is not set')]);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://icmap.example.org' }, { cwd }).notices).toEqual([]);
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }, { cwd })).toThrow('HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS');
   });
 
   it('wants both admin variables or neither', () => {
@@ -82,7 +109,10 @@ describe('loadConfig', () => {
     [{ PORT: '3000.5' }, 'PORT="3000.5": must be a whole number between 0 and 65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ HOST: '   ' }, 'HOST="   ": must not be empty'],
-    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes": must be true or false'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes": must be false, a number of proxy hops'],
+    [{ TRUST_PROXY: '11' }, 'TRUST_PROXY="11": must be false, a number of proxy hops'],
+    [{ TRUST_PROXY: '10.0.0.5, evil' }, 'TRUST_PROXY="10.0.0.5, evil": must be false, a number of proxy hops'],
+    [{ REQUEST_TIMEOUT_MS: '10' }, 'REQUEST_TIMEOUT_MS="10": must be a whole number of milliseconds from 1000 to 600000'],
     [{ MIN_GROUP_SIZE: '0' }, 'MIN_GROUP_SIZE="0": must be a whole number from 1 to 50'],
     [{ PUBLIC_URL: 'icmap.example.org' }, 'PUBLIC_URL="icmap.example.org": must be an http(s) URL'],
     [{ ICMAP_ADMIN_EMAIL: 'not-an-email', ICMAP_ADMIN_PASSWORD: 'long enough pass' }, 'ICMAP_ADMIN_EMAIL="not-an-email": must be an email address'],

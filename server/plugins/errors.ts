@@ -37,6 +37,18 @@ async function sendNotFound(
   });
 }
 
+/** A request Fastify could not route (a malformed URL such as /%c0): ICMap's page, headers and words. */
+export async function sendBadRequest(request: FastifyRequest, reply: FastifyReply, error: Error): Promise<FastifyReply> {
+  request.log.info({ err: error }, 'malformed request');
+  await request.server.securityHeaders(request.raw, reply.raw);
+  reply.code(400);
+  const message = 'This address is not valid: it has characters ICMap cannot read. Check the link, or go to the home page.';
+  if (wantsJson(request)) return reply.send({ error: 'Bad Request', message });
+  // This reply skipped routing, so it lacks the reply decorators: render through the instance.
+  const html = await request.server.view('errors/error', { title: 'This address is not valid', message, statusCode: 400 });
+  return reply.type('text/html; charset=utf-8').send(html);
+}
+
 export default fp(
   async (app) => {
     app.setNotFoundHandler((request, reply) =>

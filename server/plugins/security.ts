@@ -1,6 +1,14 @@
 /** Security headers with a strict Content-Security-Policy: no inline script or style, anywhere. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sets the security headers on a response that skipped the hooks (a malformed URL). */
+    securityHeaders(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  }
+}
 
 export default fp(
   async (app) => {
@@ -27,6 +35,11 @@ export default fp(
       referrerPolicy: { policy: 'same-origin' },
       frameguard: { action: 'deny' },
     });
+    app.decorate('securityHeaders', (request: IncomingMessage, response: ServerResponse) => new Promise<void>((resolve) => {
+      setSecurityHeaders(request, response, () => {
+        resolve();
+      });
+    }));
     app.addHook('onRequest', (request, reply, done) => {
       setSecurityHeaders(request.raw, reply.raw, () => {
         done();

@@ -234,7 +234,7 @@ describe.concurrent('sessions', () => {
   });
 
   it('behind a trusted proxy that says https, the session cookie is Secure', async ({ expect, onTestFinished }) => {
-    const f = await network(onTestFinished, { trustProxy: true });
+    const f = await network(onTestFinished, { trustProxy: 1 });
     const agent = anonymous(f.app, { remoteAddress: nextAddress(), headers: { 'x-forwarded-proto': 'https' } });
     const response = await agent.post('/sign-in', { email: f.people.admin.email, password: PASSWORD }, { tokenFrom: '/sign-in' });
     expect(response.statusCode).toBe(303);
