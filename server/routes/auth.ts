@@ -11,15 +11,21 @@ import { parseForm } from './forms.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
 
+const LOCAL_ORIGIN = 'http://icmap.invalid';
+
 /**
  * Only same-site paths: "/groups/3" yes; "//evil.example", "https://…", and anything with a control
- * character or space (browsers drop tabs and newlines, turning "/\t/evil" into "//evil") no.
+ * character or space (browsers drop tabs and newlines, turning "/\t/evil" into "//evil") no. The
+ * path is resolved first ("/.//evil", "/%2e//evil" and "/a/..//evil" all become "//evil"), and what
+ * it resolves to must itself be a path of this site, exactly as a browser would read it back.
  */
 export function safeNext(next: unknown): string {
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (typeof next !== 'string' || !/^\/(?![/\\])[^\s\\\x00-\x1f\x7f]*$/.test(next)) return '/';
-  const resolved = new URL(next, 'http://icmap.invalid');
-  return resolved.origin === 'http://icmap.invalid' ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/';
+  const resolved = new URL(next, LOCAL_ORIGIN);
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  if (resolved.origin !== LOCAL_ORIGIN || !path.startsWith('/') || /^\/[/\\]/.test(path)) return '/';
+  return new URL(path, LOCAL_ORIGIN).origin === LOCAL_ORIGIN ? path : '/';
 }
 
 const signInForm = z.object({

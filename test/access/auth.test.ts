@@ -172,6 +172,30 @@ describe.concurrent('sign-in', () => {
     },
   );
 
+  // Dot segments and encoded dots resolve to "//evil.example": the path is resolved before it is judged.
+  const resolvingToAnotherSite = ['/.//evil.example/x', '/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example/x', '/./\\evil.example', '/a/..//evil.example'];
+  it.for(resolvingToAnotherSite)('next=%s is ignored after sign-in: 303 to /', async (next, { expect, onTestFinished }) => {
+    const fx = await network(onTestFinished);
+    const response = await visitor(fx.app).post('/sign-in', { email: fx.people.memberA1.email, password: PASSWORD, next }, { tokenFrom: '/sign-in' });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/');
+  });
+
+  it('a signed-in person opening /sign-in?next= with a path that resolves to another site is sent to /', async ({ expect, onTestFinished }) => {
+    const fx = await network(onTestFinished);
+    const member = await as(fx, 'memberA1');
+    for (const next of resolvingToAnotherSite) {
+      const response = await member.get(`/sign-in?next=${encodeURIComponent(next)}`);
+      expect(response.statusCode, next).toBe(303);
+      expect(response.headers.location, next).toBe('/');
+    }
+    // Encoded slashes stay encoded: a path on this site, never another host.
+    const encoded = await member.get(`/sign-in?next=${encodeURIComponent('/%2f%2fevil.example')}`);
+    expect(encoded.headers.location).toBe('/%2f%2fevil.example');
+    const fine = await member.get(`/sign-in?next=${encodeURIComponent('/checks/./1?tab=a#top')}`);
+    expect(fine.headers.location).toBe('/checks/1?tab=a#top');
+  });
+
   // Browsers drop tabs and newlines from URLs, so "/<TAB>/evil.example" is followed as "//evil.example".
   it('next=/<TAB>/evil.example is ignored: 303 to /', async ({ expect, onTestFinished }) => {
     const fx = await network(onTestFinished);
