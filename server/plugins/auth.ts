@@ -78,6 +78,8 @@ function csrfTokenFromBody(request: FastifyRequest): string | undefined {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Pages a visitor sees that are private all the same: a form token, or a one-time link in the address. */
+const PRIVATE_PATHS = /^\/(sign-in|access\/|setup\/)/;
 
 export default fp(
   async (app) => {
@@ -123,6 +125,13 @@ export default fp(
         isNetworkAdmin: person.is_network_admin === 1,
         scope: await loadAccessScope(app.db, person),
       };
+    });
+
+    // Nothing private may stay in a browser's cache (Back after sign-out on a shared computer): every
+    // response to a signed-in person, and the pages that carry a form token or a one-time link.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!request.url.startsWith('/static/') && (request.viewer !== null || PRIVATE_PATHS.test(request.url))) reply.header('cache-control', 'no-store');
+      return payload;
     });
 
     app.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
