@@ -74,6 +74,8 @@ interface AccessLinksTable {
   created_at: Generated<string>;
   expires_at: string;
   used_at: string | null;
+  /** Set when the link was withdrawn because its person's access changed (0007). */
+  revoked_at: string | null;
 }
 
 interface SignInFailuresTable {

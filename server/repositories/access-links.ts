@@ -16,6 +16,7 @@ export async function insertAccessLink(
       created_by: link.createdBy,
       expires_at: link.expiresAt,
       used_at: null,
+      revoked_at: null,
     })
     .execute();
 }
@@ -46,4 +47,14 @@ export async function revokeUnusedLinks(db: Db, purpose: AccessLinkPurpose, pers
 
 export async function latestLinkFor(db: Db, personId: number): Promise<AccessLink | undefined> {
   return db.selectFrom('access_links').selectAll().where('person_id', '=', personId).orderBy('id', 'desc').executeTakeFirst();
+}
+
+export async function unusedLinksOf(db: Db, personId: number): Promise<AccessLink[]> {
+  return db.selectFrom('access_links').selectAll().where('person_id', '=', personId).where('used_at', 'is', null).where('expires_at', '>', isoNow()).execute();
+}
+
+/** Ends a link before its time because its person's access changed. */
+export async function withdrawLink(db: Db, id: number): Promise<void> {
+  const now = isoNow();
+  await db.updateTable('access_links').set({ expires_at: now, revoked_at: now }).where('id', '=', id).execute();
 }

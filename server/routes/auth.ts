@@ -61,6 +61,7 @@ const linkMessages: Record<Exclude<LinkState['state'], 'usable'>, string> = {
   used: 'This link has already been used. Each link works once: ask your network administrator or leader for a new one.',
   expired: 'This link has expired. Links work for 14 days: ask your network administrator or leader for a new one.',
   unknown: 'This link is not valid. Check that you copied all of it, or ask for a new one.',
+  withdrawn: 'This link no longer works: the access of the person it was made for has changed since. Ask your network administrator for a new one.',
 };
 
 function renderLinkProblem(reply: FastifyReply, state: Exclude<LinkState['state'], 'usable'>): FastifyReply {

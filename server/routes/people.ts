@@ -82,7 +82,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       nav: 'people',
       person: { id: person.id, name: person.name, email: person.email, isNetworkAdmin: person.is_network_admin === 1, archivedAt: person.archived_at, canSignIn: person.password_hash !== null },
       groups,
-      latestLink: latestLink === undefined ? undefined : { purpose: latestLink.purpose, expiresAt: latestLink.expires_at, usedAt: latestLink.used_at },
+      latestLink: latestLink === undefined ? undefined : { purpose: latestLink.purpose, expiresAt: latestLink.expires_at, usedAt: latestLink.used_at, withdrawn: latestLink.revoked_at !== null },
       lockedUntil,
       isSelf: viewer.id === id,
       canManage: may(viewer.scope, 'manage', subject),

@@ -5,11 +5,15 @@
 import type { Kysely } from 'kysely';
 import type { AccessLink, Database, Person } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
-import { findAccessLink, consumeAccessLink, insertAccessLink, revokeUnusedLinks } from '../repositories/access-links.js';
+import { may } from '../access/policy.js';
+import { loadAccessScope } from '../access/load-scope.js';
+import { findAccessLink, consumeAccessLink, insertAccessLink, revokeUnusedLinks, unusedLinksOf, withdrawLink } from '../repositories/access-links.js';
+import { groupsOfPerson } from '../repositories/organisation.js';
 import { recordAudit } from '../repositories/audit.js';
 import { findPerson, setPasswordHash } from '../repositories/people.js';
 import { deleteSessionsOfPerson } from '../repositories/sessions.js';
 import { auditSubject } from './audit.js';
+import { personSubject } from './organisation-access.js';
 import { hashPassword } from './passwords.js';
 import { newToken } from './tokens.js';
 
@@ -34,19 +38,45 @@ export async function issueAccessLink(db: Db, person: Person, createdBy: number,
 
 export type LinkState =
   | { state: 'usable'; link: AccessLink; person: Person | undefined }
-  | { state: 'used' | 'expired' | 'unknown' };
+  | { state: 'used' | 'expired' | 'unknown' | 'withdrawn' };
+
+/**
+ * Whether the person who made the link may still hand it to this person, as they are now: a
+ * leader's invitation is void once its person is an admin or sits outside the leader's place.
+ */
+async function issuerStillMay(db: Db, link: AccessLink, person: Person): Promise<boolean> {
+  if (link.created_by === null) return true;
+  const issuer = await findPerson(db, link.created_by);
+  if (issuer?.archived_at !== null) return false;
+  const [scope, groups] = await Promise.all([loadAccessScope(db, issuer), groupsOfPerson(db, person.id)]);
+  return may(scope, 'invite', personSubject(person, groups));
+}
 
 export async function inspectAccessLink(db: Db, token: string, now = isoNow()): Promise<LinkState> {
   const link = await findAccessLink(db, token);
   if (link === undefined) return { state: 'unknown' };
   if (link.used_at !== null) return { state: 'used' };
-  if (link.expires_at <= now) return { state: 'expired' };
+  if (link.expires_at <= now) return { state: link.revoked_at === null ? 'expired' : 'withdrawn' };
   const person = link.person_id === null ? undefined : await findPerson(db, link.person_id);
   if (person?.archived_at != null) return { state: 'unknown' };
+  // Checked again on use: a change of rights made behind the revocation's back still voids it.
+  if (person !== undefined && !(await issuerStillMay(db, link, person))) return { state: 'withdrawn' };
   return { state: 'usable', link, person };
 }
 
-export type AcceptResult = { ok: true; person: Person } | { ok: false; state: 'used' | 'expired' | 'unknown' };
+/**
+ * After a person's admin right or groups change: their unused links whose issuer may no longer hand
+ * them one are withdrawn (an admin's stay good: admins may invite anyone).
+ */
+export async function withdrawLinksNoLongerAllowed(db: Db, personId: number): Promise<void> {
+  const person = await findPerson(db, personId);
+  if (person === undefined) return;
+  for (const link of await unusedLinksOf(db, personId)) {
+    if (!(await issuerStillMay(db, link, person))) await withdrawLink(db, link.id);
+  }
+}
+
+export type AcceptResult = { ok: true; person: Person } | { ok: false; state: 'used' | 'expired' | 'unknown' | 'withdrawn' };
 
 /** Sets the person's password from an invitation or reset link, exactly once, and signs them out elsewhere. */
 export async function acceptAccessLink(db: Kysely<Database>, token: string, password: string): Promise<AcceptResult> {

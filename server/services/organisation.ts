@@ -27,6 +27,7 @@ import {
   updatePersonDetails,
 } from '../repositories/people.js';
 import { deleteSessionsOfPerson } from '../repositories/sessions.js';
+import { withdrawLinksNoLongerAllowed } from './access-links.js';
 import { auditSubject } from './audit.js';
 
 /** A change refused for a reason the person can fix; the message says what to do. */
@@ -131,6 +132,7 @@ export function changeAdminRole(db: Kysely<Database>, actorId: number, id: numbe
     if (!isAdmin && (await countActiveNetworkAdmins(trx)) === 0) {
       throw new ChangeRefusedError('The network needs at least one administrator. Make someone else an administrator first.');
     }
+    await withdrawLinksNoLongerAllowed(trx, id);
     await recordAudit(trx, { actorId, action: isAdmin ? 'person.grant-admin' : 'person.revoke-admin', subject: auditSubject.person(id) });
   });
 }
@@ -152,6 +154,7 @@ export function archivePerson(db: Kysely<Database>, actorId: number, id: number,
 export function addMembership(db: Kysely<Database>, actorId: number, groupId: number, personId: number, isFacilitator: boolean): Promise<void> {
   return inTransaction(db, async (trx) => {
     await addMember(trx, groupId, personId, isFacilitator);
+    await withdrawLinksNoLongerAllowed(trx, personId);
     await recordAudit(trx, { actorId, action: 'group.add-member', subject: auditSubject.group(groupId), detail: { personId, isFacilitator } });
   });
 }
@@ -159,6 +162,7 @@ export function addMembership(db: Kysely<Database>, actorId: number, groupId: nu
 export function removeMembership(db: Kysely<Database>, actorId: number, groupId: number, personId: number): Promise<void> {
   return inTransaction(db, async (trx) => {
     await removeMember(trx, groupId, personId);
+    await withdrawLinksNoLongerAllowed(trx, personId);
     await recordAudit(trx, { actorId, action: 'group.remove-member', subject: auditSubject.group(groupId), detail: { personId } });
   });
 }
