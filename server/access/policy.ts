@@ -17,8 +17,11 @@ export type Subject =
   | { kind: 'district'; id: number }
   | { kind: 'site'; id: number; districtId: number }
   | { kind: 'group'; id: number; place: Place }
-  /** A progress check: for the network (districtId null) or opened for one district. */
-  | { kind: 'check'; districtId: number | null }
+  /**
+   * A progress check: for the network (districtId null) or opened for one district. seesAGroup:
+   * the viewer may see at least one of the groups taking part (repositories/visibility.ts decides).
+   */
+  | { kind: 'check'; districtId: number | null; seesAGroup?: boolean }
   | { kind: 'person'; id: number; isNetworkAdmin: boolean; hasPassword: boolean; places: readonly Place[] }
   /** A group's action (or, with no owners, its action plan as a whole). */
   | { kind: 'action'; groupId: number; place: Place; ownerIds: readonly number[] }
@@ -30,9 +33,10 @@ export type Subject =
 /**
  * view: read it; oversee: read it as a leader of its place (contact details, later aggregates);
  * manage: create, rename, archive, change; invite: hand out a sign-in link; update: change the
- * status of an action and add a progress note; answer: answer, assign and close a request for help.
+ * status of an action and add a progress note; answer: answer, assign and close a request for help;
+ * facilitate: run a group's consensus (reveal, record).
  */
-export type Action = 'view' | 'oversee' | 'manage' | 'invite' | 'update' | 'answer';
+export type Action = 'view' | 'oversee' | 'manage' | 'invite' | 'update' | 'answer' | 'facilitate';
 
 function leadsPlace(scope: AccessScope, place: Place): boolean {
   if (place.districtId !== null && scope.ledDistrictIds.includes(place.districtId)) return true;
@@ -55,7 +59,7 @@ function maySee(scope: AccessScope, subject: Subject): boolean {
     case 'group':
       return scope.groupIds.includes(subject.id) || leadsPlace(scope, subject.place);
     case 'check':
-      return subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId);
+      return subject.seesAGroup === true || (subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId));
     case 'person':
       return subject.id === scope.personId || subject.places.some((place) => leadsPlace(scope, place));
     case 'action':
@@ -97,6 +101,8 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
     case 'answer':
       // The hub team (and the network admins who run it) answers requests for help.
       return subject.kind === 'request' && scope.seesWholeNetwork;
+    case 'facilitate':
+      return subject.kind === 'group' && scope.facilitatedGroupIds.includes(subject.id);
     case 'invite':
       // A link sets the person's password, so it is a way into their account and its private
       // placements. Admins hand out invitations and resets to anyone. A leader only invites: a person

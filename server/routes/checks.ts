@@ -4,11 +4,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { groupRoleKeys } from '../access/group-roles.js';
 import { hasOverview } from '../access/scope.js';
-import { NotFoundError } from '../errors.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
 import { listDistricts } from '../repositories/organisation.js';
-import { checkGroupProgress, countCheckGroups, listChecks } from '../repositories/progress-checks.js';
-import { checkFor, mayManageCheck } from '../services/check-access.js';
+import { checkGroupProgress, listChecks } from '../repositories/progress-checks.js';
+import { mayManageCheck, visibleCheck } from '../services/check-access.js';
 import { ChangeRefusedError } from '../services/organisation.js';
 import { checkState, closeCheck, openCheck, reopenCheck, todayUtc } from '../services/progress-checks.js';
 import { idField, nameField } from './fields.js';
@@ -90,13 +89,9 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   async function renderCheck(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, pageNumber = 1) {
     const viewer = requireViewer(request);
-    const check = await checkFor(app.db, id);
-    const [total, groups] = await Promise.all([
-      countCheckGroups(app.db, id, viewer.scope),
-      checkGroupProgress(app.db, id, viewer.scope, { limit: GROUPS_PER_PAGE, offset: (pageNumber - 1) * GROUPS_PER_PAGE }),
-    ]);
+    const { check, visibleGroups: total } = await visibleCheck(app.db, viewer.scope, id);
+    const groups = await checkGroupProgress(app.db, id, viewer.scope, { limit: GROUPS_PER_PAGE, offset: (pageNumber - 1) * GROUPS_PER_PAGE });
     const canManage = mayManageCheck(viewer.scope, check);
-    if (total === 0 && !canManage) throw new NotFoundError(`There is no progress check number ${id} in your part of the network.`);
     const map = app.maps.find(check.map_id, check.map_version);
     return reply.view('pages/checks/show', {
       title: check.name,
@@ -120,7 +115,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/checks/:id/close', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    const check = await checkFor(app.db, request.params.id);
+    const { check } = await visibleCheck(app.db, viewer.scope, request.params.id, 'manage');
     await closeCheck(app.db, viewer, check);
     setFlash(request, `"${check.name}" is closed. Answers are now read-only.`);
     return reply.redirect(`/checks/${check.id}`, 303);
@@ -128,7 +123,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/checks/:id/reopen', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    const check = await checkFor(app.db, request.params.id);
+    const { check } = await visibleCheck(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(reopenForm, request.body);
     if (!form.ok) return renderCheck(request, reply.code(422), check.id, form.errors);
     try {

@@ -1,4 +1,5 @@
 /** A group's consensus for a check: reveal, the spread per outcome, recording the agreed level, and meeting mode. */
+import { may } from '../access/policy.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -135,7 +136,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   function requireFacilitator(viewer: Viewer, context: CheckGroupContext): void {
-    if (!viewer.scope.facilitatedGroupIds.includes(context.group.id)) {
+    if (!may(viewer.scope, 'facilitate', { kind: 'group', id: context.group.id, place: context.group.place })) {
       throw new ForbiddenError('Only the group\'s facilitators can do this.');
     }
   }

@@ -81,7 +81,8 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       title: person.name,
       nav: 'people',
       person: { id: person.id, name: person.name, email: person.email, isNetworkAdmin: person.is_network_admin === 1, archivedAt: person.archived_at, canSignIn: person.password_hash !== null },
-      groups,
+      // Only the seats the viewer may see: a leader learns nothing of the person's places elsewhere.
+      groups: groups.filter((group) => may(viewer.scope, 'view', { kind: 'group', id: group.id, place: group.place })),
       latestLink: latestLink === undefined ? undefined : { purpose: latestLink.purpose, expiresAt: latestLink.expires_at, usedAt: latestLink.used_at, withdrawn: latestLink.revoked_at !== null },
       lockedUntil,
       isSelf: viewer.id === id,

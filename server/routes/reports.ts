@@ -20,7 +20,7 @@ import { listDistricts } from '../repositories/organisation.js';
 import { listChecks } from '../repositories/progress-checks.js';
 import { checksByIds, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
 import { submittedPlacements } from '../repositories/self-assessments.js';
-import { checkFor, checkGroupFor } from '../services/check-access.js';
+import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { checkAdministration } from '../services/organisation-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
 import { checkState } from '../services/progress-checks.js';
@@ -138,7 +138,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const role = roleOf(map, query.role);
     const [checks, districts] = await Promise.all([listChecks(app.db, viewer.scope), listDistricts(app.db, viewer.scope)]);
     const checkId = query.check ?? checks[0]?.id;
-    const check = checkId === undefined ? undefined : await checkFor(app.db, checkId);
+    const check = checkId === undefined ? undefined : (await visibleCheck(app.db, viewer.scope, checkId)).check;
     const principle = query.sort === 'overall' ? null : query.sort;
     const rows = check === undefined ? [] : await siteComparison(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null });
     const sites = sortSites(siteRows(rows), map, principle);

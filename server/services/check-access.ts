@@ -8,15 +8,32 @@ import type { MapCatalog } from '../maps/catalog.js';
 import { findRole } from '../maps/catalog.js';
 import type { IcMap, Role } from '../maps/schema.js';
 import type { GroupWithPlace } from '../repositories/organisation.js';
-import { findCheck, findGroupInCheck } from '../repositories/progress-checks.js';
+import { countCheckGroups, findCheck, findGroupInCheck } from '../repositories/progress-checks.js';
+import { ForbiddenError } from './organisation-access.js';
 
 const absent = (what: string): NotFoundError =>
   new NotFoundError(`There is no ${what} in your part of the network.`, { backHref: '/checks', backLabel: 'See your progress checks' });
 
+/** A check as stored, whoever asks: only for code that then checks one of its groups (checkGroupFor). */
 export async function checkFor(db: Db, id: number): Promise<ProgressCheck> {
   const check = await findCheck(db, id);
   if (check === undefined) throw absent(`progress check number ${id}`);
   return check;
+}
+
+/**
+ * A check the viewer may see (they see one of its groups, or lead its place), for this action: a
+ * check outside their part of the network answers exactly as a missing one (404); one they see
+ * but may not manage, 403. Also tells how many of its groups they see.
+ */
+export async function visibleCheck(db: Db, scope: AccessScope, id: number, action: 'view' | 'manage' = 'view'): Promise<{ check: ProgressCheck; visibleGroups: number }> {
+  const check = await findCheck(db, id);
+  if (check === undefined) throw absent(`progress check number ${id}`);
+  const visibleGroups = await countCheckGroups(db, id, scope);
+  const subject = { kind: 'check', districtId: check.district_id, seesAGroup: visibleGroups > 0 } as const;
+  if (!may(scope, 'view', subject)) throw absent(`progress check number ${id}`);
+  if (action === 'manage' && !may(scope, 'manage', subject)) throw new ForbiddenError();
+  return { check, visibleGroups };
 }
 
 export interface CheckGroupContext {

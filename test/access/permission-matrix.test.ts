@@ -1,6 +1,6 @@
 /**
  * Who may see and do what, over HTTP: every persona of the network fixture against every page and
- * action of the network, people and audit areas.
+ * action of the network, people, audit, progress check, consensus, report and export areas.
  *
  * Rules under test (server/access/policy.ts): outside a person's scope answers 404, as if absent;
  * seen but not theirs to change answers 403; a successful POST answers 303 (the access link: 200,
@@ -10,7 +10,11 @@
  * succeed and change state each get a fresh app, so no cell depends on another.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadAccessScope } from '../../server/access/load-scope.js';
+import { findPerson } from '../../server/repositories/people.js';
 import { addMembership } from '../../server/services/organisation.js';
+import { openCheck } from '../../server/services/progress-checks.js';
+import { checkTables, utcDay } from '../checks/helpers.js';
 import { anonymous, signIn, type Agent, type Form } from '../support/http.js';
 import { auditEvents, snapshot } from '../support/db-snapshot.js';
 import { buildNetworkFixture, PASSWORD, personaNames, type FixturePerson, type NetworkFixture, type PersonaName } from '../support/network-fixture.js';
@@ -53,6 +57,35 @@ const post = (label: string, action: string, url: Route['url'], form: Route['for
   audit,
   statuses,
 });
+
+/**
+ * Two progress checks opened in every app the matrix uses: one for the whole network (every role)
+ * and one for district B's improvement teams only.
+ */
+interface FixtureChecks {
+  network: number;
+  districtB: number;
+}
+const checksOf = new WeakMap<NetworkFixture, FixtureChecks>();
+const checks = (f: NetworkFixture): FixtureChecks => {
+  const found = checksOf.get(f);
+  if (found === undefined) throw new Error('openFixtureChecks(f) was not called for this fixture');
+  return found;
+};
+
+async function openFixtureChecks(f: NetworkFixture): Promise<NetworkFixture> {
+  const admin = (await findPerson(f.app.db, f.people.admin.id))!;
+  const actor = { id: admin.id, scope: await loadAccessScope(f.app.db, admin) };
+  const open = (name: string, districtId: number | null, roleKeys: string[]) =>
+    openCheck(f.app.db, f.app.maps, actor, { name, mapId: 'txnsi', opensOn: utcDay(0), closesOn: utcDay(14), districtId, roleKeys });
+  checksOf.set(f, {
+    network: await open('Network check', null, ['hub-team', 'district-leader', 'school-leader', 'improvement-team']),
+    districtB: await open('Birch check', f.districts.B.id, ['improvement-team']),
+  });
+  return f;
+}
+
+const fixtureWithChecks = async (): Promise<NetworkFixture> => openFixtureChecks(await buildNetworkFixture());
 
 const rename = () => ({ name: 'A new name' });
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -162,6 +195,34 @@ const routes: Route[] = [
   post('/people/memberA1/access-link', 'reset', (f) => `/people/${f.people.memberA1.id}/access-link`, undefined,                     'reset.create',        [200, 403, 403, 403, 404, 403, 404, 303]),
   post('/people/memberB1/access-link', 'reset', (f) => `/people/${f.people.memberB1.id}/access-link`, undefined,                     'reset.create',        [200, 403, 404, 404, 404, 404, 403, 303]),
   post('/people/self/access-link', 'reset', (_f, me) => `/people/${me.id}/access-link`,       undefined,                              'reset.create',        [200, 403, 403, 403, 403, 403, 403, 303]),
+
+  // ---- progress checks ----                                                                                                   adm  hub  dlA  slA1 facA1 memA1 memB1 anon
+  get('/checks',                  () => '/checks',                                          [200, 200, 200, 200, 200, 200, 200, 303]),
+  get('/checks/network',          (f) => `/checks/${checks(f).network}`,                     [200, 200, 200, 200, 200, 200, 200, 303]),
+  get('/checks/districtB',        (f) => `/checks/${checks(f).districtB}`,                   [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/checks/999 (missing)',    () => '/checks/999',                                      [404, 404, 404, 404, 404, 404, 404, 303]),
+  post('/checks/network/close', 'close',          (f) => `/checks/${checks(f).network}/close`,   undefined,                     'check.close',         [303, 403, 403, 403, 403, 403, 403, 303]),
+  post('/checks/districtB/close', 'close',        (f) => `/checks/${checks(f).districtB}/close`, undefined,                     'check.close',         [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/checks/999/close', 'close (missing)',    () => '/checks/999/close',                     undefined,                     'check.close',         [404, 404, 404, 404, 404, 404, 404, 303]),
+  post('/checks/districtB/reopen', 'reopen',      (f) => `/checks/${checks(f).districtB}/reopen`, () => ({ closes_on: utcDay(20) }), 'check.reopen',   [303, 403, 404, 404, 404, 404, 403, 303]),
+  // ---- a group's part in a check: survey, consensus, team report ----
+  get('/checks/network/groups/teamA1/self',      (f) => `/checks/${checks(f).network}/groups/${f.groups.teamA1.id}/self`,      [404, 404, 404, 404, 200, 200, 404, 303]),
+  get('/checks/network/groups/teamA1/consensus', (f) => `/checks/${checks(f).network}/groups/${f.groups.teamA1.id}/consensus`, [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/checks/network/groups/teamA1/consensus/meeting', (f) => `/checks/${checks(f).network}/groups/${f.groups.teamA1.id}/consensus/meeting`, [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/checks/network/groups/teamA1/report',    (f) => `/checks/${checks(f).network}/groups/${f.groups.teamA1.id}/report`,    [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/checks/network/groups/teamA1/report.csv', (f) => `/checks/${checks(f).network}/groups/${f.groups.teamA1.id}/report?format=csv`, [200, 200, 200, 200, 200, 200, 404, 303]),
+  get('/checks/districtB/groups/teamB1/consensus', (f) => `/checks/${checks(f).districtB}/groups/${f.groups.teamB1.id}/consensus`, [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/checks/districtB/groups/teamA1/consensus (not taking part)', (f) => `/checks/${checks(f).districtB}/groups/${f.groups.teamA1.id}/consensus`, [404, 404, 404, 404, 404, 404, 404, 303]),
+  post('/checks/network/groups/teamA1/consensus/reveal', 'reveal', (f) => `/checks/${checks(f).network}/groups/${f.groups.teamA1.id}/consensus/reveal`, undefined, 'consensus.reveal', [403, 403, 403, 403, 303, 403, 404, 303]),
+  post('/checks/districtB/groups/teamB1/consensus/reveal', 'reveal', (f) => `/checks/${checks(f).districtB}/groups/${f.groups.teamB1.id}/consensus/reveal`, undefined, 'consensus.reveal', [403, 403, 404, 404, 404, 404, 403, 303]),
+  // ---- reports and exports ----
+  get('/reports/sites',           () => '/reports/sites',                                   [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/reports/sites?check=network', (f) => `/reports/sites?check=${checks(f).network}`,    [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/reports/sites?check=districtB', (f) => `/reports/sites?check=${checks(f).districtB}`, [200, 200, 404, 404, 404, 404, 404, 303]),
+  get('/reports/sites?check=districtB&format=csv', (f) => `/reports/sites?check=${checks(f).districtB}&format=csv`, [200, 200, 404, 404, 404, 404, 404, 303]),
+  get('/reports/growth',          () => '/reports/growth',                                  [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/reports/growth?format=csv', () => '/reports/growth?format=csv',                     [200, 200, 200, 200, 404, 404, 404, 303]),
+  get('/admin/export.csv',        () => '/admin/export.csv',                                [200, 403, 404, 404, 404, 404, 404, 303]),
 ];
 
 /** The table: one row per persona and route, with the exact status expected. */
@@ -203,7 +264,7 @@ describe('permission matrix: refusals, reads and sign-in redirects (one shared a
   const agents = new Map<Persona, Agent>();
 
   beforeAll(async () => {
-    f = await buildNetworkFixture();
+    f = await fixtureWithChecks();
     for (const [index, persona] of personas.entries()) agents.set(persona, await agentFor(f, persona, index));
   });
   afterAll(async () => {
@@ -211,12 +272,12 @@ describe('permission matrix: refusals, reads and sign-in redirects (one shared a
   });
 
   it.each(cells.filter((cell) => !changesState(cell)).map((cell) => [cell.name, cell] as const))('%s', async (_name, cell) => {
-    const before = await snapshot(f.app.db);
+    const before = { ...(await snapshot(f.app.db)), ...(await checkTables(f)) };
     const response = await send(agents.get(cell.persona)!, f, cell);
 
     expect(response.statusCode).toBe(cell.expected);
-    if (cell.expected === 404) expect(response.body).toMatch(/in your part of the network|There is no/);
-    if (cell.expected === 403) expect(response.body).toContain('your role does not let you change it');
+    if (cell.expected === 404) expect(response.body).toMatch(/in your part of the network|There is no|You have no self-assessment in this group/);
+    if (cell.expected === 403) expect(response.body).toMatch(/your role does not let you change it|Only the group(’|&#39;)s facilitators can do this/);
     if (cell.persona === 'anonymous' && cell.expected === 303) {
       const url = cell.url(f, meOf(f, cell.persona));
       expect(response.headers.location).toBe(cell.method === 'GET' ? `/sign-in?next=${encodeURIComponent(url)}` : '/sign-in');
@@ -224,15 +285,15 @@ describe('permission matrix: refusals, reads and sign-in redirects (one shared a
     if (cell.method === 'GET' && cell.expected === 200 && cell.persona !== 'anonymous' && String(response.headers['content-type']).startsWith('text/html')) {
       expect(response.body).toContain(`<span class="account__name">${f.people[cell.persona].name}</span>`);
     }
-    // Refused or not, nothing about the network, its people, links or audit log changed.
-    expect(await snapshot(f.app.db)).toEqual(before);
+    // Refused or not, nothing about the network, its people, links, audit log or checks changed.
+    expect({ ...(await snapshot(f.app.db)), ...(await checkTables(f)) }).toEqual(before);
   });
 });
 
 describe('permission matrix: actions that succeed (a fresh app each)', () => {
   // Each cell has its own app, so they can run side by side (sign-in's scrypt runs off the main thread).
   it.concurrent.for(cells.filter(changesState).map((cell) => [cell.name, cell] as const))('%s', async ([, cell], { expect }) => {
-    const f = await buildNetworkFixture();
+    const f = await fixtureWithChecks();
     try {
       const agent = await agentFor(f, cell.persona, 0);
       const before = await auditEvents(f.app.db);
