@@ -12,7 +12,7 @@ import databasePlugin from './plugins/database.js';
 import errorsPlugin, { sendBadRequest } from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
-import actionPlanRoutes from './routes/action-plans.js';
+import actionPlanRoutes, { actionExportRoutes } from './routes/action-plans.js';
 import assistanceRoutes from './routes/assistance-requests.js';
 import auditRoutes from './routes/audit.js';
 import authRoutes from './routes/auth.js';
@@ -115,6 +115,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(reportRoutes);
   await app.register(exportRoutes);
   await app.register(actionPlanRoutes);
+  await app.register(actionExportRoutes);
   await app.register(assistanceRoutes);
   await app.register(historyRoutes);
   return app;

@@ -3,7 +3,8 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
-import { actionsOfGroup, notesOf, type ActionWithOwners } from '../repositories/action-plans.js';
+import { actionsOfGroup, allActionsForExport, notesOf, type ActionWithOwners } from '../repositories/action-plans.js';
+import { checkAdministration } from '../services/organisation-access.js';
 import { requestsOfGroup } from '../repositories/assistance-requests.js';
 import { findConsensus } from '../repositories/consensus.js';
 import { findPerson } from '../repositories/people.js';
@@ -15,6 +16,7 @@ import {
   addDaysTo,
   createAction,
   decorateAction,
+  isOverdue,
   kindLabel,
   planFor,
   planSections,
@@ -276,6 +278,24 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     setFlash(request, `Action saved: ${statusLabel(input.status).toLowerCase()}${input.note === '' ? '' : ', with your note'}.`);
     return reply.redirect(`/actions/${context.action.id}`, 303);
+  });
+};
+
+/** GET /admin/export-actions.csv: every action in the network with its owners and note count, beside the full export. */
+export const actionExportRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/admin/export-actions.csv', async (request, reply) => {
+    const viewer = requireViewer(request);
+    checkAdministration(viewer.scope);
+    const rows = await allActionsForExport(app.db);
+    const today = todayUtc();
+    return sendCsv(
+      reply.header('cache-control', 'no-store'),
+      'icmap-actions',
+      safeCsv(
+        ['action', 'district', 'site', 'group', 'from_check', 'outcome', 'what', 'kind', 'owners', 'due_on', 'status', 'overdue', 'progress_notes', 'updated_at'],
+        rows.map((row) => [row.action_id, row.district_name, row.site_name, row.group_name, row.check_name, row.outcome_code, row.what, kindLabel(row.kind), row.owners, row.due_on, statusLabel(row.status), isOverdue(row, today) ? 'yes' : '', row.notes, row.updated_at]),
+      ),
+    );
   });
 };
 

@@ -23,6 +23,7 @@ import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { checkAdministration } from '../services/organisation-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
+import { whatTheTeamDid } from '../services/action-plans.js';
 import { checkState } from '../services/progress-checks.js';
 import { changeBetween, growthPoints, medianOfCounts, safeCsv, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { idField } from './fields.js';
@@ -74,10 +75,11 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
     const { check, group, map, role } = context;
     const { access, submitted } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
-    const [records, previous, placements] = await Promise.all([
+    const [records, previous, placements, teamDid] = await Promise.all([
       consensusForGroup(app.db, check.id, group.id),
       previousConsensus(app.db, group.id, check.opens_on),
       access.showSpread ? submittedPlacements(app.db, check.id, group.id, access.showNames) : [],
+      whatTheTeamDid(app.db, group.id, check.opens_on, viewer.id),
     ]);
     // Members appear as letters in the order they first submitted, or by name in a named group.
     const people = [...new Map(placements.map((placement) => [placement.person_id, placement.person_name])).entries()];
@@ -113,6 +115,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       access,
       submitted,
       findings: teamFindings(role, records, previous),
+      teamDid,
       sections,
       columns,
       cells,

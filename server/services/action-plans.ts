@@ -295,3 +295,13 @@ export async function followThroughFor(
   const canPlan = group.archived_at === null && may(scope, 'manage', planSubject(group));
   return { byCode, canPlan, planHref: `/groups/${group.id}/plan` };
 }
+
+/** Per outcome: the actions that carried the group's previous agreed next step, for the team report's "change per outcome". */
+export async function whatTheTeamDid(db: Db, groupId: number, before: string, viewerId: number, today = todayUtc()): Promise<Record<string, PlannedAction[]>> {
+  const [earlier, actions] = await Promise.all([earlierConsensus(db, groupId, before), actionsOfGroup(db, groupId)]);
+  const did: Record<string, PlannedAction[]> = {};
+  for (const [code, record] of earlier) {
+    did[code] = actions.filter((action) => action.outcome_code === code && action.check_id === record.check_id).map((action) => decorateAction(action, viewerId, today));
+  }
+  return did;
+}

@@ -136,6 +136,7 @@ const routes: Route[] = [
   get('/requests?format=csv',     () => '/requests?format=csv',                             [200, 200, 200, 200, 404, 404, 404, 303]),
   get('/requests/A1',             (f) => `/requests/${f.requests.A1}`,                      [200, 200, 200, 200, 200, 200, 404, 303]),
   get('/requests/B1',             (f) => `/requests/${f.requests.B1}`,                      [200, 200, 404, 404, 404, 404, 200, 303]),
+  get('/admin/export-actions.csv', () => '/admin/export-actions.csv',                     [200, 403, 404, 404, 404, 404, 404, 303]),
   get('/me/history',              () => '/me/history',                                      [200, 200, 200, 200, 200, 200, 200, 303]),
 
   // ---- the network ----                                                                                                         adm  hub  dlA  slA1 facA1 memA1 memB1 anon

@@ -281,6 +281,10 @@ describe('looking back at the next check', () => {
     const outcome = shown.slice(shown.indexOf('2.1 Establish an aim statement'), shown.indexOf('2.2 Identify drivers'));
     expect(outcome).toContain(`Last check: ${checkName} Agreed Level 4`);
     expect(outcome).toContain(`Next step: Look at attendance data weekly Weekly attendance huddle · Milo Moss · due ${utcDay(20)} · Done`);
+    // The team report's change per outcome says what the team did about last time's next step.
+    const report = textOf(mainOf((await facilitator.get(`/checks/${second}/groups/${f.groups.teamA1.id}/report`)).body));
+    expect(report).toContain('2.1 Establish an aim statement');
+    expect(report).toMatch(/2\.1 Establish an aim statement[^]*?Weekly attendance huddle ?: done/);
     // Outcomes the team agreed nothing on last time show no look-back.
     expect(shown.slice(shown.indexOf('1.1 Investigate'), shown.indexOf('1.2 Access'))).not.toContain('Last check');
   });

@@ -106,6 +106,19 @@ describe("the hub's queue and answers", () => {
   });
 });
 
+describe("the admins' export of actions", () => {
+  it('lists every action with its place, owners, status and note count', async () => {
+    expect((await (await as('memberA1')).post(`/actions/${f.actions.A1}`, { version: '1', status: 'in-progress', note: 'Started.' })).statusCode).toBe(303);
+    const csv = await (await as('admin')).get('/admin/export-actions.csv');
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.split('\r\n');
+    expect(lines[0]).toBe('action,district,site,group,from_check,outcome,what,kind,owners,due_on,status,overdue,progress_notes,updated_at');
+    expect(lines).toHaveLength(3);
+    expect(csv.body).toContain(`Alder District,Alder Elementary,Alder Elementary improvement team,,1.1,Try a data wall for one PDSA cycle,Test a change with a PDSA cycle,Milo Moss,${utcDay(10)},In progress,,1,`);
+    expect(csv.body).toContain('Birch District,Birch High');
+  });
+});
+
 describe('personal history', () => {
   it("shows a person their own placements beside the team's agreed level, and nobody else's", async () => {
     const checkId = await openCheck(f, await as('admin'));
