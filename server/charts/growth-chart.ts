@@ -3,7 +3,10 @@
  * to bottom with Level 1 (Ideal) at the top so growth points up. Dot area = how many groups agreed that level
  * in that check; the line joins the median level of each check.
  */
-import { format, line, max, scaleLinear, scalePoint, scaleSqrt } from 'd3';
+import { max } from 'd3-array';
+import { format } from 'd3-format';
+import { scaleLinear, scalePoint, scaleSqrt } from 'd3-scale';
+import { line } from 'd3-shape';
 import {
   FAINT,
   INK,

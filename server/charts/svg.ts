@@ -3,7 +3,9 @@
  * the level legend and the accessible <svg> root. Pure string functions: no DOM, no inline styles (strict CSP),
  * so everything visual is a presentation attribute or a CSS class.
  */
-import { color, interpolateBlues, scaleSequential } from 'd3';
+import { color } from 'd3-color';
+import { scaleSequential } from 'd3-scale';
+import { interpolateBlues } from 'd3-scale-chromatic';
 
 /** General text and heavy outlines. 14.7:1 on white. */
 export const INK = '#1f2937';

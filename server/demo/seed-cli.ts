@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { describeArgsError } from '../cli/args.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { MapCatalog } from '../maps/catalog.js';
 import { loadMapsFromDirectory, MapLoadError } from '../maps/loader.js';
@@ -42,27 +43,22 @@ const optionsSchema = z.object({
 
 export type SeedOptions = z.output<typeof optionsSchema>;
 
+const SEED_OPTIONS = {
+  db: { type: 'string' },
+  sites: { type: 'string' },
+  checks: { type: 'string' },
+  seed: { type: 'string' },
+  today: { type: 'string' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parseOptions(argv: readonly string[]): SeedOptions | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        db: { type: 'string' },
-        sites: { type: 'string' },
-        checks: { type: 'string' },
-        seed: { type: 'string' },
-        today: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args: [...argv], options: SEED_OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    throw new UsageError(unknown?.[1] !== undefined ? `unknown option ${unknown[1]}` : message.split('. ')[0] ?? message);
+    throw new UsageError(describeArgsError(error, argv, SEED_OPTIONS));
   }
   if (values.help === true) return 'help';
   const parsed = optionsSchema.safeParse(values);

@@ -1,25 +1,21 @@
 /** The command-line frame of the ops tools: strict option parsing, and exit codes 0 (done), 1 (failed), 2 (bad arguments). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeArgsError } from '../cli/args.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { errorMessage, OpsError, UsageError } from './sqlite-files.js';
+import { OpsError, UsageError } from './sqlite-files.js';
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
 }
 
-/** node:util parseArgs, with its errors turned into short UsageErrors ("unknown option --colour"). */
+/** node:util parseArgs, with its errors turned into short UsageErrors ("unknown option --colour", "--db needs a value"). */
 export function parseCommandLine(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals: boolean): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    const message = errorMessage(error);
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    if (unknown?.[1] !== undefined) throw new UsageError(`unknown option ${unknown[1]}`);
-    const positional = /Unexpected argument '([^']+)'/.exec(message);
-    if (positional?.[1] !== undefined) throw new UsageError(`unexpected argument ${positional[1]}`);
-    throw new UsageError(message.split('. ')[0] ?? message);
+    throw new UsageError(describeArgsError(error, argv, options));
   }
 }
 

@@ -1,14 +1,14 @@
 /** Roster import for network admins: template, upload, preview, confirm, and the new people's invitation links. */
 import fastifyMultipart, { type MultipartFile, type MultipartValue } from '@fastify/multipart';
-import Papa from 'papaparse';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { createRosterImport, findRosterImport, peopleCreatedByImport } from '../repositories/roster-imports.js';
+import { safeCsv } from '../services/csv.js';
 import { checkAdministration } from '../services/organisation-access.js';
-import { decodeRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, rosterTemplate, spreadsheetSafe } from '../services/roster-csv.js';
+import { decodeRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, rosterTemplate } from '../services/roster-csv.js';
 import { applyRoster, invitationsForImport, planRoster, type RosterPlan } from '../services/roster-import.js';
 import { idField } from './fields.js';
 import { linkBase } from './links.js';
@@ -105,10 +105,7 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
     const upload = await findRosterImport(app.db, request.params.id);
     if (upload?.applied_at == null) throw new NotFoundError(`There is no imported roster number ${request.params.id}.`);
     const rows = await invitationsForImport(app.db, upload.id, viewer.id, linkBase(request, app.config));
-    const csv = Papa.unparse({
-      fields: ['email', 'name', 'link', 'expires_at'],
-      data: rows.map((row) => [spreadsheetSafe(row.email), spreadsheetSafe(row.name), row.link, row.expiresAt]),
-    });
+    const csv = safeCsv(['email', 'name', 'link', 'expires_at'], rows.map((row) => [row.email, row.name, row.link, row.expiresAt]));
     return reply
       .header('cache-control', 'no-store')
       .header('content-type', 'text/csv; charset=utf-8')

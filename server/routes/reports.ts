@@ -25,7 +25,8 @@ import { checkAdministration } from '../services/organisation-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
 import { whatTheTeamDid } from '../services/action-plans.js';
 import { checkState } from '../services/progress-checks.js';
-import { changeBetween, growthPoints, medianOfCounts, safeCsv, siteRows, sortSites, teamFindings } from '../services/reports.js';
+import { safeCsv } from '../services/csv.js';
+import { changeBetween, growthPoints, medianOfCounts, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { idField } from './fields.js';
 
 const params = z.object({ id: idField, groupId: idField });

@@ -3,11 +3,9 @@
  * needs for assistance and next steps; and show growth (lower level numbers) across checks.
  * Only consensus records and, within the privacy rules, anonymous spreads are used.
  */
-import Papa from 'papaparse';
 import type { ConsensusRecord } from '../db/schema.js';
 import type { IcMap, Role } from '../maps/schema.js';
 import type { LevelCountRow, SiteComparisonRow } from '../repositories/reports.js';
-import { spreadsheetSafe } from './roster-csv.js';
 
 export type Change = 'up' | 'same' | 'down';
 
@@ -129,10 +127,3 @@ export function growthPoints(rows: readonly LevelCountRow[], levelCount: number)
   return [...points.values()];
 }
 
-/** A CSV whose cells cannot run as spreadsheet formulas. */
-export function safeCsv(fields: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
-  return Papa.unparse({
-    fields: [...fields],
-    data: rows.map((row) => row.map((cell) => (cell === null ? '' : typeof cell === 'number' ? String(cell) : spreadsheetSafe(cell)))),
-  });
-}

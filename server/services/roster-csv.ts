@@ -171,8 +171,3 @@ export function rosterTemplate(): string {
     ],
   });
 }
-
-/** Escapes cells a spreadsheet would run as a formula (=, +, -, @, tab, carriage return). */
-export function spreadsheetSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}

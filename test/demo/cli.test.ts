@@ -39,6 +39,9 @@ describe.concurrent('demo:seed', { timeout: 30_000 }, () => {
     [['--db', 'x.sqlite', '--checks', 'two'], '--checks must be a whole number from 1 to 40 (got "two")'],
     [['--db', 'x.sqlite', '--today', '2026-02-30'], '--today must be a real date written YYYY-MM-DD (got "2026-02-30")'],
     [['--db', 'x.sqlite', '--colour', 'blue'], 'unknown option --colour'],
+    [['--db', 'x.sqlite', 'extra'], 'unexpected argument extra'],
+    [['--db'], '--db needs a value'],
+    [['--db', 'x.sqlite', '--force=yes'], '--force takes no value'],
     [['--sites', '3'], '--db FILE is required'],
     [['--db', 'data/icmap.sqlite'], "is ICMap's own database"],
   ])('refuses %j with exit code 2', async (args, message) => {

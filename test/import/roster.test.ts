@@ -7,7 +7,7 @@ import { parseMapFile } from '../../server/maps/loader.js';
 import { projectRoot } from '../../server/paths.js';
 import { createPerson } from '../../server/repositories/people.js';
 import { createRosterImport } from '../../server/repositories/roster-imports.js';
-import { decodeRoster, parseRoster, rosterTemplate, spreadsheetSafe } from '../../server/services/roster-csv.js';
+import { decodeRoster, parseRoster, rosterTemplate } from '../../server/services/roster-csv.js';
 import { applyRoster, invitationsForImport, planRoster } from '../../server/services/roster-import.js';
 import { buildTestApp } from '../helpers.js';
 
@@ -178,7 +178,5 @@ describe('importing a roster', () => {
     const rows = await invitationsForImport(app.db, id, 1, 'https://icmap.example.org');
     expect(rows.map((row) => row.name).sort()).toEqual(['=HYPERLINK("x")', 'Ana López']);
     expect(rows[0]!.link).toMatch(/^https:\/\/icmap\.example\.org\/access\/[A-Za-z0-9_-]{43}$/);
-    expect(spreadsheetSafe('=HYPERLINK("x")')).toBe(`'=HYPERLINK("x")`);
-    expect(spreadsheetSafe('Ana')).toBe('Ana');
   });
 });

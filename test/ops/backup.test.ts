@@ -343,6 +343,7 @@ describe('the backup and restore commands', () => {
     it.each([
       ['backup', [], 'give the backup FILE to write'],
       ['backup', ['--colour', 'blue'], 'unknown option --colour'],
+      ['backup', ['--force=yes', 'x.sqlite'], '--force takes no value'],
       ['backup', ['one.sqlite', 'two.sqlite'], 'give one FILE'],
       ['backup', ['EXISTING'], 'already exists. Choose another file name, or add --force'],
       ['backup', ['DATABASE'], "is ICMap's live database"],
