@@ -24,7 +24,7 @@ export function describeArgsError(error: unknown, argv: readonly string[], optio
       for (const token of tokens) {
         if (token.kind !== 'option' || !Object.hasOwn(options, token.name)) continue;
         const takesValue = options[token.name]?.type === 'string';
-        if (takesValue && (token.value === undefined || (token.inlineValue === false && token.value.startsWith('-')))) {
+        if (takesValue && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
           return `${token.rawName} needs a value`;
         }
         if (!takesValue && token.value !== undefined) return `${token.rawName} takes no value`;
