@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config, TrustProxy } from './config.js';
+import { prettyTransport } from './logging.js';
 import { MapCatalog } from './maps/catalog.js';
 import { loadMapsFromDirectory } from './maps/loader.js';
 import authPlugin from './plugins/auth.js';
@@ -71,7 +72,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           remotePort: request.socket.remotePort,
         }),
       },
-      ...(options.logStream !== undefined ? { stream: options.logStream } : config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
+      ...(options.logStream !== undefined ? { stream: options.logStream } : prettyTransport(config)),
     },
     // A request (body included) must arrive in time, so a slow sender cannot hold a connection for
     // ever; Node checks the headers and request timeouts every connectionsCheckingInterval.

@@ -3,6 +3,8 @@ import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import fp from 'fastify-plugin';
+import { AssetManifest } from '../assets.js';
+import { NotFoundError } from '../errors.js';
 import { staticDir, viewsDir } from '../paths.js';
 import { viewHelpers } from '../view-helpers.js';
 
@@ -36,19 +38,29 @@ function behaviorLists(eta: Eta, keep: boolean): (behaviors: readonly string[]) 
   };
 }
 
+const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
 export default fp<{ production: boolean }>(
   async (app, options) => {
+    const assets = new AssetManifest(staticDir);
     const eta = new Eta({ views: viewsDir, cache: options.production, autoEscape: true });
     await app.register(fastifyView, {
       engine: { eta },
       templates: viewsDir,
       production: options.production,
-      defaultContext: { h: { ...viewHelpers, behaviorList: behaviorLists(eta, options.production) } },
+      defaultContext: {
+        h: { ...viewHelpers, behaviorList: behaviorLists(eta, options.production), asset: (file: string) => assets.url(file) },
+      },
     });
-    await app.register(fastifyStatic, {
-      root: staticDir,
-      prefix: '/static/',
-      maxAge: options.production ? '1d' : 0,
+    // Only the files found at start-up are served, each under its fingerprinted name (kept a year,
+    // never revalidated) and its plain name (revalidated every time, for anything that links to it).
+    await app.register(fastifyStatic, { root: staticDir, serve: false });
+    app.get<{ Params: { '*': string } }>('/static/*', async (request, reply) => {
+      const found = assets.lookup(request.params['*']);
+      if (found === undefined) throw new NotFoundError(`There is no file at ${request.url.split('?')[0] ?? ''}.`);
+      if (found.fingerprinted) return reply.sendFile(found.asset.file, { maxAge: ONE_YEAR_MS, immutable: true });
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile(found.asset.file, { cacheControl: false });
     });
   },
   { name: 'views' },

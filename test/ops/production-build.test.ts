@@ -1,6 +1,6 @@
 /**
  * `npm start` runs the compiled server (`npm run build` → dist/), not TypeScript through a loader:
- * the build compiles, and the compiled server finds its views, static files and maps, answers, and
+ * the build compiles (emit only, as `npm run build` does), and the compiled server finds its views, static files and maps, answers, and
  * shuts down cleanly on SIGTERM. Builds into a folder of its own so a developer's dist/ is untouched.
  */
 import { spawn } from 'node:child_process';
@@ -55,9 +55,9 @@ async function waitForHealth(base: string, seconds: number): Promise<Response> {
 }
 
 describe('the production build', () => {
-  it('compiles, serves the map browser from compiled code and stops on SIGTERM', { timeout: 60_000 }, async () => {
+  it('compiles, serves the map browser from compiled code and stops on SIGTERM', { timeout: 180_000 }, async () => {
     const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-    const build = run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo')]);
+    const build = run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--noCheck', '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo')]);
     expect(await build.done, build.output()).toBe(0);
     expect(fs.existsSync(path.join(outDir, 'server/server.js'))).toBe(true);
 
@@ -78,6 +78,7 @@ describe('the production build', () => {
       expect(map.status).toBe(200);
       expect(await map.text()).toContain('Improvement team');
       const stylesheet = await fetch(`${base}/static/css/app.css`);
+      expect(stylesheet.headers.get('cache-control')).toBe('no-cache');
       expect(stylesheet.status).toBe(200);
       expect((await stylesheet.text()).length).toBeGreaterThan(0);
       expect(server.output()).toContain('/setup/');

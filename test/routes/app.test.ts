@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
+import { staticDir } from '../../server/paths.js';
 import { buildTestApp, testConfig } from '../helpers.js';
 
 let app: FastifyInstance | undefined;
@@ -98,6 +102,38 @@ describe('static files', () => {
     const script = await app.inject('/static/js/app.js');
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toMatch(/javascript/);
+  });
+
+  it('links pages to names carrying a hash of the content, kept a year without revalidation', async () => {
+    app = await buildTestApp();
+    const page = await app.inject('/maps');
+    const links = [...page.body.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(links).toHaveLength(3);
+    for (const link of links) {
+      const file = link.replace(/^\/static\//, '');
+      const [, base, hash, extension] = /^(.+)\.([0-9a-f]{10})(\.\w+)$/.exec(file) ?? [];
+      const plainFile = `${base}${extension}`;
+      const content = fs.readFileSync(path.join(staticDir, plainFile));
+      expect(hash, link).toBe(createHash('sha256').update(content).digest('hex').slice(0, 10));
+      const response = await app.inject(link);
+      expect(response.statusCode, link).toBe(200);
+      expect(response.rawPayload.equals(content), link).toBe(true);
+      expect(response.headers['cache-control'], link).toBe('public, max-age=31536000, immutable');
+    }
+  });
+
+  it('serves the plain names revalidated, and answers 404 for an old hash or a file that is not there', async () => {
+    app = await buildTestApp();
+    const plain = await app.inject('/static/css/app.css');
+    expect(plain.headers['cache-control']).toBe('no-cache');
+    expect(plain.headers.etag).toBeDefined();
+    const notModified = await app.inject({ url: '/static/css/app.css', headers: { 'if-none-match': String(plain.headers.etag) } });
+    expect(notModified.statusCode).toBe(304);
+    for (const url of ['/static/css/app.0123456789.css', '/static/css/nothing.css', '/static/../package.json', '/static/%2e%2e/package.json']) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['cache-control'] ?? '', url).not.toContain('immutable');
+    }
   });
 });
 
