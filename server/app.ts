@@ -2,15 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
 import formbody from '@fastify/formbody';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config, TrustProxy } from './config.js';
+import { OverloadedError } from './errors.js';
 import { prettyTransport } from './logging.js';
 import { MapCatalog } from './maps/catalog.js';
 import { loadMapsFromDirectory } from './maps/loader.js';
 import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
 import errorsPlugin, { sendBadRequest } from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
 import actionPlanRoutes, { actionExportRoutes } from './routes/action-plans.js';
@@ -51,6 +54,9 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(access|setup)\/[^/?#]+/, '/$1/[redacted]');
 }
 
+/** A proxy's request id ICMap will adopt: 1 to 128 letters, digits and . _ : - (a UUID, a hex trace id…), nothing a log line could be forged with. */
+const REQUEST_ID_SHAPE = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: { write(line: string): void };
@@ -84,7 +90,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // A malformed URL (/%c0) never reaches routing: answer with ICMap's own page and headers.
       void sendBadRequest(request, reply, error);
     },
-    genReqId: () => randomUUID(),
+    // Behind a trusted proxy, its X-Request-Id (when it looks like one) ties ICMap's log lines to the proxy's.
+    genReqId: (request) => {
+      const fromProxy = request.headers['x-request-id'];
+      return config.trustProxy !== false && typeof fromProxy === 'string' && REQUEST_ID_SHAPE.test(fromProxy) ? fromProxy : randomUUID();
+    },
     trustProxy: proxyTrust(config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -99,7 +109,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(formbody);
   await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
-  await app.register(databasePlugin, { databasePath: config.databasePath, busyTimeoutMs: config.databaseBusyTimeoutMs });
+  await app.register(databasePlugin, { databasePath: config.databasePath, busyTimeoutMs: config.databaseBusyTimeoutMs, slowQueryMs: config.slowQueryMs });
+  await app.register(metricsPlugin, { token: config.metricsToken });
+  // Sheds load (503 + Retry-After, through the error handler) while the event loop is saturated; /healthz and /metrics still answer.
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.loadShedding.maxEventLoopDelayMs,
+    maxEventLoopUtilization: config.loadShedding.maxEventLoopUtilization,
+    sampleInterval: config.loadShedding.sampleIntervalMs,
+    pressureHandler: async (request) => {
+      request.server.metrics.loadShed();
+      request.log.warn('refused a request: the server is overloaded');
+      throw new OverloadedError();
+    },
+  });
   await app.register(authPlugin);
 
   await app.register(healthRoutes);

@@ -89,6 +89,29 @@ const environmentSchema = z.object({
     .max(100_000, 'must be a whole number from 1 to 100000')
     .default(10),
   ICMAP_NETWORK_NAME: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)')
+    .max(200, 'must be at most 200 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces')
+    .optional(),
+  SLOW_QUERY_MS: z.coerce
+    .number({ message: 'must be a whole number of milliseconds from 0 to 600000' })
+    .int('must be a whole number of milliseconds from 0 to 600000')
+    .min(0, 'must be a whole number of milliseconds from 0 to 600000')
+    .max(600_000, 'must be a whole number of milliseconds from 0 to 600000')
+    .default(500),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce
+    .number({ message: 'must be a whole number of milliseconds from 0 to 60000' })
+    .int('must be a whole number of milliseconds from 0 to 60000')
+    .min(0, 'must be a whole number of milliseconds from 0 to 60000')
+    .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
+    .default(1000),
+  MAX_EVENT_LOOP_UTILIZATION: z.coerce
+    .number({ message: 'must be a number from 0 to 1' })
+    .min(0, 'must be a number from 0 to 1')
+    .max(1, 'must be a number from 0 to 1')
+    .default(0),
 });
 
 export interface Config {
@@ -118,6 +141,12 @@ export interface Config {
   minGroupSize: number;
   /** Sign-in attempts one address may make per minute (the per-account throttle is separate). */
   signInLimitPerMinute: number;
+  /** GET /metrics answers only with this bearer token; unset: no /metrics at all. */
+  metricsToken: string | undefined;
+  /** Queries taking at least this long are logged as a warning with their request id (0: every query). */
+  slowQueryMs: number;
+  /** Requests are refused with 503 + Retry-After while the event loop is this saturated (0: that check is off). */
+  loadShedding: { maxEventLoopDelayMs: number; maxEventLoopUtilization: number; sampleIntervalMs: number };
   /** Creates the first network admin at start-up, for unattended installs (both or neither). */
   initialAdmin: { email: string; password: string; networkName: string | undefined } | undefined;
 }
@@ -142,7 +171,7 @@ export function loadConfig(
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);
-      const shown = key === 'ICMAP_ADMIN_PASSWORD' ? '(hidden)' : JSON.stringify(present[key]);
+      const shown = key === 'ICMAP_ADMIN_PASSWORD' || key === 'METRICS_TOKEN' ? '(hidden)' : JSON.stringify(present[key]);
       return `  ${key}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -179,6 +208,13 @@ export function loadConfig(
     keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
     minGroupSize: values.MIN_GROUP_SIZE,
     signInLimitPerMinute: values.SIGN_IN_LIMIT_PER_MINUTE,
+    metricsToken: values.METRICS_TOKEN,
+    slowQueryMs: values.SLOW_QUERY_MS,
+    loadShedding: {
+      maxEventLoopDelayMs: values.MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: values.MAX_EVENT_LOOP_UTILIZATION,
+      sampleIntervalMs: 1000,
+    },
     initialAdmin:
       values.ICMAP_ADMIN_EMAIL !== undefined && values.ICMAP_ADMIN_PASSWORD !== undefined
         ? { email: values.ICMAP_ADMIN_EMAIL, password: values.ICMAP_ADMIN_PASSWORD, networkName: values.ICMAP_NETWORK_NAME }

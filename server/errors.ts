@@ -16,3 +16,9 @@ export class NotFoundError extends Error {
     super(message);
   }
 }
+
+/** The server is too busy to take this request (its event loop is saturated): answered 503 with Retry-After. */
+export class OverloadedError extends Error {
+  override name = 'OverloadedError';
+  readonly statusCode = 503;
+}

@@ -22,9 +22,28 @@ describe('loadConfig', () => {
       keepAliveTimeoutMs: 72_000,
       minGroupSize: 3,
       signInLimitPerMinute: 10,
+      metricsToken: undefined,
+      slowQueryMs: 500,
+      loadShedding: { maxEventLoopDelayMs: 1000, maxEventLoopUtilization: 0, sampleIntervalMs: 1000 },
       initialAdmin: undefined,
       notices: [],
     });
+  });
+
+  it('reads the operations settings: metrics token, slow-query threshold, load-shedding thresholds', () => {
+    const config = loadConfig(
+      { METRICS_TOKEN: 'a-scraper-token-0123456789', SLOW_QUERY_MS: '0', MAX_EVENT_LOOP_DELAY_MS: '250', MAX_EVENT_LOOP_UTILIZATION: '0.95' },
+      { cwd },
+    );
+    expect(config).toMatchObject({
+      metricsToken: 'a-scraper-token-0123456789',
+      slowQueryMs: 0,
+      loadShedding: { maxEventLoopDelayMs: 250, maxEventLoopUtilization: 0.95 },
+    });
+  });
+
+  it('never prints the metrics token in an error', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short secret' }, { cwd })).toThrow('METRICS_TOKEN=(hidden): must be at least 16 characters');
   });
 
   it('reads the unattended-install admin and the proxy settings', () => {
@@ -115,6 +134,9 @@ describe('loadConfig', () => {
     [{ REQUEST_TIMEOUT_MS: '10' }, 'REQUEST_TIMEOUT_MS="10": must be a whole number of milliseconds from 1000 to 600000'],
     [{ MIN_GROUP_SIZE: '0' }, 'MIN_GROUP_SIZE="0": must be a whole number from 1 to 50'],
     [{ PUBLIC_URL: 'icmap.example.org' }, 'PUBLIC_URL="icmap.example.org": must be an http(s) URL'],
+    [{ SLOW_QUERY_MS: 'slow' }, 'SLOW_QUERY_MS="slow": must be a whole number of milliseconds from 0 to 600000'],
+    [{ MAX_EVENT_LOOP_DELAY_MS: '-5' }, 'MAX_EVENT_LOOP_DELAY_MS="-5": must be a whole number of milliseconds from 0 to 60000'],
+    [{ MAX_EVENT_LOOP_UTILIZATION: '1.5' }, 'MAX_EVENT_LOOP_UTILIZATION="1.5": must be a number from 0 to 1'],
     [{ ICMAP_ADMIN_EMAIL: 'not-an-email', ICMAP_ADMIN_PASSWORD: 'long enough pass' }, 'ICMAP_ADMIN_EMAIL="not-an-email": must be an email address'],
   ])('rejects %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env, { cwd })).toThrow(ConfigError);

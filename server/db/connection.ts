@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type LogConfig } from 'kysely';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -15,7 +15,7 @@ export interface DatabaseHandle {
 /** Waits this long for another connection's lock before a query fails with SQLITE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(databasePath: string, options: { busyTimeoutMs?: number } = {}): DatabaseHandle {
+export function openDatabase(databasePath: string, options: { busyTimeoutMs?: number; log?: LogConfig } = {}): DatabaseHandle {
   if (databasePath !== ':memory:') {
     fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   }
@@ -26,6 +26,9 @@ export function openDatabase(databasePath: string, options: { busyTimeoutMs?: nu
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
   return { db, close: () => db.destroy() };
 }

@@ -34,6 +34,8 @@ export interface GroupCommitStats {
 
 class CommitQueue {
   readonly stats: GroupCommitStats = { commits: 0, transactions: 0 };
+  /** Told the size of every batch committed (the metrics' batch-size histogram). */
+  readonly observers = new Set<(size: number) => void>();
   #waiting: Job[] = [];
   #flushing = false;
 
@@ -80,6 +82,7 @@ class CommitQueue {
       });
       this.stats.commits += 1;
       this.stats.transactions += batch.length;
+      for (const observe of this.observers) observe(batch.length);
       for (const [index, job] of batch.entries()) {
         const outcome = outcomes[index];
         if (outcome?.ok === true) job.resolve(outcome.value);
@@ -108,6 +111,13 @@ function queueOf(db: Kysely<Database>): CommitQueue {
 /** Runs `work` in a transaction that may share its commit with others arriving at the same moment. */
 export function commitTogether<T>(db: Kysely<Database>, work: Work<T>): Promise<T> {
   return queueOf(db).run(work);
+}
+
+/** Calls `observe` with the number of transactions in each commit from now on; returns a function that stops it. */
+export function observeGroupCommits(db: Kysely<Database>, observe: (size: number) => void): () => void {
+  const { observers } = queueOf(db);
+  observers.add(observe);
+  return () => observers.delete(observe);
 }
 
 /** How many commits and transactions have gone through a database's queue (for tests). */

@@ -1,4 +1,5 @@
-/** Opens the database, brings it to the latest migration, decorates `app.db`, and closes it on shutdown. */
+/** Opens the database, brings it to the latest migration, decorates `app.db`, closes it on shutdown, and logs slow queries. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../db/connection.js';
@@ -11,9 +12,25 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ databasePath: string; busyTimeoutMs: number }>(
+export default fp<{ databasePath: string; busyTimeoutMs: number; slowQueryMs: number }>(
   async (app, options) => {
-    const { db, close } = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+    // Which request a query runs for, so a slow-query warning names it (reqId, as its other log lines).
+    // A commit shared by several survey saves (group commit) is logged under the request that started it.
+    const currentRequest = new AsyncLocalStorage<string>();
+    app.addHook('onRequest', (request, _reply, done) => {
+      currentRequest.run(request.id, done);
+    });
+    const { db, close } = openDatabase(options.databasePath, {
+      busyTimeoutMs: options.busyTimeoutMs,
+      log: (event) => {
+        if (event.level === 'query' && event.queryDurationMillis >= options.slowQueryMs) {
+          app.log.warn(
+            { reqId: currentRequest.getStore(), durationMs: Math.round(event.queryDurationMillis * 10) / 10, sql: event.query.sql },
+            'slow query',
+          );
+        }
+      },
+    });
     const applied = await migrateToLatest(db);
     if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
     app.decorate('db', db);

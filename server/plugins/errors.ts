@@ -1,7 +1,7 @@
 /** The one error handler and the one not-found handler: friendly HTML pages, JSON under /api, no internals on 5xx. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { NotFoundError, type NotFoundOptions } from '../errors.js';
+import { NotFoundError, OverloadedError, type NotFoundOptions } from '../errors.js';
 import { SignInRequiredError } from './auth.js';
 
 /** Plain words for errors that plugins raise with terse messages. */
@@ -14,8 +14,15 @@ const friendlyMessages: Record<string, string> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'The form was not sent as a file upload. Nothing was changed.',
 };
 
-/** Seconds a busy database asks the browser to wait before trying again. */
+/** Seconds a busy database, or a server shedding load, asks the browser to wait before trying again. */
 const BUSY_RETRY_SECONDS = 5;
+
+/** 503 with Retry-After, as a page or JSON: the request was not carried out and may simply be sent again. */
+async function sendBusy(request: FastifyRequest, reply: FastifyReply, title: string, message: string): Promise<FastifyReply> {
+  reply.code(503).header('retry-after', String(BUSY_RETRY_SECONDS));
+  if (wantsJson(request) || (request.headers.accept ?? '').includes('application/json')) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: BUSY_RETRY_SECONDS });
+  return reply.view('errors/error', { title, message, statusCode: 503 });
+}
 
 function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz';
@@ -67,10 +74,14 @@ export default fp(
         // Another connection (a backup, a second process) held the database past the busy timeout.
         // The statement failed and its transaction rolled back: say so, and when to try again.
         request.log.warn({ err: error }, 'database busy');
-        reply.code(503).header('retry-after', String(BUSY_RETRY_SECONDS));
+        request.server.metrics.databaseBusy();
         const message = 'ICMap’s database is busy for a moment (a backup or maintenance may be running). Nothing was saved from this request. Please try again in a few seconds.';
-        if (wantsJson(request) || (request.headers.accept ?? '').includes('application/json')) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: BUSY_RETRY_SECONDS });
-        return reply.view('errors/error', { title: 'Busy for a moment', message, statusCode: 503 });
+        return sendBusy(request, reply, 'Busy for a moment', message);
+      }
+      if (error instanceof OverloadedError) {
+        // Shed before any work was done (under-pressure): say so plainly, and when to try again.
+        const message = 'ICMap has more requests than it can answer right now. Nothing was saved from this request. Please try again in a few seconds.';
+        return sendBusy(request, reply, 'Busy for a moment', message);
       }
       const friendly = error.code === undefined ? undefined : friendlyMessages[error.code];
       if (friendly !== undefined) error.message = friendly;

@@ -46,7 +46,8 @@ export interface RunningApp {
 /** The real app, with the real maps and a throw-away in-memory database, listening on a free port. */
 export async function startApp(): Promise<RunningApp> {
   const app = await buildApp({
-    ...loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' }, { isTerminal: false }),
+    // Load shedding off: a busy test machine must not turn a page into a 503.
+    ...loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_MS: '0' }, { isTerminal: false }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
