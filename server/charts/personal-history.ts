@@ -3,7 +3,8 @@
  * per outcome, checks left to right, Level 1 (Ideal) at the top so growth points up. Solid dots and line:
  * the person's placement; hollow diamonds and dashed line: the team's agreed level. Pure: data in, SVG out.
  */
-import { line, scaleLinear, scalePoint } from 'd3';
+import { scaleLinear, scalePoint } from 'd3-scale';
+import { line } from 'd3-shape';
 import { FAINT, INK, MUTED, el, escapeXml, multilineText, round, svgRoot, textWidth, titleEl, wrapText } from './svg.js';
 import { MEDIAN_COLOR } from './growth-chart.js';
 

@@ -28,7 +28,7 @@ import {
 } from '../services/action-plans.js';
 import { decorateRequest } from '../services/assistance-requests.js';
 import { todayUtc } from '../services/progress-checks.js';
-import { safeCsv } from '../services/reports.js';
+import { safeCsv } from '../services/csv.js';
 import { checkboxField, idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 

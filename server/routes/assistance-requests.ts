@@ -13,7 +13,7 @@ import { ForbiddenError } from '../services/organisation-access.js';
 import { answerRequest, askForHelp, decorateRequest, REQUEST_STATUSES, requestFor, type RequestContext } from '../services/assistance-requests.js';
 import { findRole } from '../maps/catalog.js';
 import { todayUtc } from '../services/progress-checks.js';
-import { safeCsv } from '../services/reports.js';
+import { safeCsv } from '../services/csv.js';
 import { dayField, typedValues } from './action-plans.js';
 import { idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
