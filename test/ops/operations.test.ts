@@ -135,7 +135,7 @@ describe('slow queries', () => {
   });
 
   it('carry the request id also for a form post, whose queries run after its body was read', async () => {
-    const instance = await appWith({ trustProxy: true, slowQueryMs: 0 });
+    const instance = await appWith({ trustProxy: 1, slowQueryMs: 0 });
     const warn = vi.spyOn(instance.log, 'warn');
     const visitor = anonymous(instance, { headers: { 'x-request-id': 'form-post-1' } });
     const refused = await visitor.post('/sign-in', { email: 'nobody@example.org', password: 'not the password' }, { tokenFrom: '/sign-in' });
@@ -161,7 +161,7 @@ describe('request ids', () => {
   };
 
   it('adopt the proxy’s X-Request-Id when TRUST_PROXY is on, so the 5xx page quotes the proxy’s id', async () => {
-    const instance = await appWith({ trustProxy: true, slowQueryMs: 0 }, boom);
+    const instance = await appWith({ trustProxy: 1, slowQueryMs: 0 }, boom);
     const warn = vi.spyOn(instance.log, 'warn');
     const failed = await instance.inject({ url: '/test/boom', headers: { 'x-request-id': 'edge-7f3a9c:01' } });
     expect(failed.statusCode).toBe(500);
@@ -171,7 +171,7 @@ describe('request ids', () => {
   });
 
   it('ignore an X-Request-Id of the wrong shape, or any when TRUST_PROXY is off', async () => {
-    const trusting = await appWith({ trustProxy: true }, boom);
+    const trusting = await appWith({ trustProxy: 1 }, boom);
     for (const id of ['has space', 'x'.repeat(129), 'line\\nbreak', '<script>', '']) {
       const response = await trusting.inject({ url: '/test/boom', headers: { 'x-request-id': id } });
       expect(response.body, id).toMatch(/quote reference [0-9a-f-]{36}\./);
