@@ -24,7 +24,8 @@ import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { checkAdministration } from '../services/organisation-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
 import { whatTheTeamDid } from '../services/action-plans.js';
-import { checkState } from '../services/progress-checks.js';
+import { actionCountsByGroup } from '../repositories/action-plans.js';
+import { checkState, todayUtc } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { changeBetween, growthPoints, medianOfCounts, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { idField } from './fields.js';
@@ -160,6 +161,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const shown = sites.slice((query.page - 1) * SITES_PER_PAGE, query.page * SITES_PER_PAGE);
     const sections = outcomesByPrinciple(map, role);
     const principles = sections.map((section) => ({ code: section.principle.code, title: section.principle.title, outcomes: section.outcomes.map((o) => ({ code: o.code, title: o.title })) }));
+    const actionCounts = await actionCountsByGroup(app.db, viewer.scope, shown.map((site) => site.groupId), todayUtc());
     const filter = new URLSearchParams({ ...(check === undefined ? {} : { check: String(check.id) }), role: role.key, ...(query.district === undefined ? {} : { district: String(query.district) }), sort: query.sort });
     return reply.view('pages/reports/sites', {
       title: 'Site comparison',
@@ -172,6 +174,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       roles: groupRoleKeys.map((key) => ({ key, name: roleOf(map, key).name })),
       principles,
       sites: shown,
+      followThrough: shown.map((site) => ({ groupId: site.groupId, label: site.label, counts: actionCounts.find((row) => row.group_id === site.groupId) ?? { done: 0, overdue: 0, total: 0 } })),
       total: sites.length,
       pages,
       filter: filter.toString(),

@@ -257,6 +257,25 @@ describe('the plan page', () => {
   });
 });
 
+describe('the site comparison', () => {
+  it("shows each group's actions done and overdue, within the viewer's part of the network", async () => {
+    const checkId = await openCheck(f, await as('admin'));
+    for (const [team, persona] of [[f.groups.teamA1.id, f.newcomerA1.id], [f.groups.teamB1.id, f.people.memberB1.id]] as const) {
+      await seedSubmitted(f, checkId, team, persona, () => 3);
+      await f.app.db.updateTable('check_groups').set({ revealed_at: new Date().toISOString() }).where('check_id', '=', checkId).where('group_id', '=', team).execute();
+      await f.app.db.insertInto('consensus_records').values({ check_id: checkId, group_id: team, outcome_code: '1.1', level: 3, rationale: '', dissent: '', next_step: '', version: 1, updated_by: f.people.admin.id }).execute();
+    }
+    await f.app.db.updateTable('actions').set({ due_on: '2021-01-01' }).where('id', '=', f.actions.A1).execute();
+    const hub = textOf(mainOf((await (await as('hubMember')).get(`/reports/sites?check=${checkId}`)).body));
+    expect(hub).toContain('Follow-through: actions done and overdue per group');
+    expect(hub).toMatch(/Alder Elementary 0 1 1/);
+    expect(hub).toMatch(/Birch High 0 0 1/);
+    const district = textOf(mainOf((await (await as('districtLeaderA')).get(`/reports/sites?check=${checkId}`)).body));
+    expect(district).toMatch(/Alder Elementary 0 1 1/);
+    expect(district).not.toContain('Birch High');
+  });
+});
+
 describe('looking back at the next check', () => {
   it("once revealed, the next check's consensus shows last check's agreed level, next step and its actions with their status", async () => {
     const admin = await as('admin');
