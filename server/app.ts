@@ -26,6 +26,7 @@ import healthRoutes from './routes/health.js';
 import historyRoutes from './routes/history.js';
 import homeRoutes from './routes/home.js';
 import importRoutes from './routes/import.js';
+import invitationRoutes from './routes/invitations.js';
 import mapRoutes from './routes/maps.js';
 import networkRoutes from './routes/network.js';
 import peopleRoutes from './routes/people.js';
@@ -132,6 +133,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(peopleRoutes);
   await app.register(auditRoutes);
   await app.register(importRoutes);
+  await app.register(invitationRoutes);
   await app.register(checkRoutes);
   await app.register(selfAssessmentRoutes);
   await app.register(consensusRoutes);

@@ -22,6 +22,7 @@ import {
   textWidth,
   titleEl,
   multilineText,
+  WHITE,
   wrapText,
 } from './svg.js';
 
@@ -31,8 +32,11 @@ export interface GrowthChartInput {
   description: string;
   levelCount: number;
   levelLabel: (level: number) => string;
-  /** In time order, drawn left to right. */
-  checks: { key: string; label: string }[];
+  /**
+   * In time order, drawn left to right. A check still in progress (open, consensus still being agreed)
+   * is drawn apart: hollow dots, a dashed median line, its label marked, and a legend entry saying so.
+   */
+  checks: { key: string; label: string; inProgress?: boolean; /** e.g. "3 of 24 groups agreed" */ progress?: string }[];
   outcomes: { code: string; title: string }[];
   /** `counts[i]` = groups at Level i + 1; `median` may fall between levels (e.g. 2.5). */
   points: { outcomeCode: string; checkKey: string; counts: number[]; median: number | null }[];
@@ -81,31 +85,48 @@ export function growthChartSvg(input: GrowthChartInput): string {
     .domain([0, Math.max(1, maxCount)])
     .range([0, maxRadius]);
 
-  // Check names under every panel when they fit; otherwise numbers, spelled out once under the legend.
-  const labelsFit = checks.every((check) => textWidth(check.label, AXIS_FONT) <= x.step() - 4);
-  const axisLabels = checks.map((check, index) => (labelsFit ? check.label : String(index + 1)));
+  // Check names under every panel when they fit across; otherwise slanted, under the bottom panel of each
+  // column only, so every check is named on the axis (never a number to look up in a key).
+  const labelsFit = checks.every((check) => textWidth(axisLabel(check), AXIS_FONT) <= x.step() - 4);
+  const slantRoom = labelsFit ? 0 : Math.ceil((max(checks, (check) => textWidth(axisLabel(check), AXIS_FONT)) ?? 0) * Math.sin((SLANT * Math.PI) / 180)) + 8;
+  const lastRowFrom = outcomes.length - columns;
 
   const panels = outcomes.map((outcome, index) => {
     const left = PAD + (index % columns) * (PANEL_W + GAP);
     const top = PAD + Math.floor(index / columns) * (PANEL_H + GAP);
-    return panel({ input, outcome, left, top, points, x: (key) => left + (x(key) ?? 0), y: (level) => top + y(level), radius, plot, axisLabels });
+    const labels: AxisLabels = labelsFit ? 'across' : index >= lastRowFrom ? 'slanted' : 'none';
+    return panel({ input, outcome, left, top, points, x: (key) => left + (x(key) ?? 0), y: (level) => top + y(level), radius, plot, labels });
   });
 
   const width = Math.max(PAD * 2 + columns * PANEL_W + (columns - 1) * GAP, 560);
-  const legendY = PAD + panelRows * (PANEL_H + GAP) + 4;
+  const legendY = PAD + panelRows * (PANEL_H + GAP) + 4 + slantRoom;
   const legendOptions = { width: width - 2 * PAD };
   const keyY = legendY + legendHeight(levelCount, levelLabel, legendOptions) + 6;
-  let body = panels.join('') + legend(levelCount, levelLabel, PAD, legendY, legendOptions) + key(PAD, keyY, maxCount, radius);
+  const inProgress = checks.filter((check) => check.inProgress === true);
+  const body = panels.join('') + legend(levelCount, levelLabel, PAD, legendY, legendOptions) + key(PAD, keyY, maxCount, radius);
   let height = keyY + 2 * maxRadius + 4 + PAD;
-  if (!labelsFit) {
-    const text = `Checks: ${checks.map((check, index) => `${index + 1} = ${check.label}`).join(' · ')}`;
-    const lines = wrapText(text, width - 2 * PAD, 12, 4);
-    body += multilineText(text, lines, { class: 'check-key', x: PAD, y: height + 4, fill: INK }, 16);
-    height += 4 + lines.length * 16;
+  let extra = '';
+  if (inProgress.length > 0) {
+    const text = `${inProgress.map((check) => `${check.label}: in progress${check.progress === undefined ? '' : ` (${check.progress})`}`).join('; ')}, so partial. Hollow dots and a dashed line.`;
+    const lines = wrapText(text, width - 2 * PAD - 36, 12, 3);
+    const mid = height + 10;
+    extra += el(
+      'g',
+      { class: 'legend legend--in-progress' },
+      el('line', { x1: PAD, x2: PAD + 24, y1: mid, y2: mid, stroke: MEDIAN_COLOR, 'stroke-width': 2, 'stroke-dasharray': '4 3' }) +
+        el('circle', { cx: PAD + 12, cy: mid, r: 5, fill: WHITE, stroke: INK, 'stroke-width': 1.25, 'stroke-dasharray': '2 1.5' }) +
+        multilineText(text, lines, { x: PAD + 32, y: mid + 4, fill: INK }, 16),
+    );
+    height += 10 + lines.length * 16;
   }
 
-  return svgRoot({ id, kind: 'growth', title: input.title, description: input.description, width, height }, body);
+  return svgRoot({ id, kind: 'growth', title: input.title, description: input.description, width, height }, body + extra);
 }
+
+/** Degrees the check names slant when they do not fit across a panel. */
+const SLANT = 40;
+type AxisLabels = 'across' | 'slanted' | 'none';
+const axisLabel = (check: GrowthChartInput['checks'][number]): string => (check.inProgress === true ? `${check.label} (in progress)` : check.label);
 
 interface PanelArgs {
   input: GrowthChartInput;
@@ -117,11 +138,11 @@ interface PanelArgs {
   y: (level: number) => number;
   radius: (count: number) => number;
   plot: { left: number; right: number; top: number; bottom: number };
-  /** What each check is called under the panel: its label, or its number when the labels do not fit. */
-  axisLabels: string[];
+  /** Check names under this panel: straight across, slanted (bottom row, when they do not fit across) or none. */
+  labels: AxisLabels;
 }
 
-function panel({ input, outcome, left, top, points, x, y, radius, plot, axisLabels }: PanelArgs): string {
+function panel({ input, outcome, left, top, points, x, y, radius, plot, labels }: PanelArgs): string {
   const { levelCount, levelLabel, checks } = input;
   const name = `${outcome.code} ${outcome.title}`;
   const parts: string[] = [
@@ -147,18 +168,34 @@ function panel({ input, outcome, left, top, points, x, y, radius, plot, axisLabe
   }
 
   const medians: MedianPoint[] = [];
-  for (const [index, check] of checks.entries()) {
+  for (const check of checks) {
     const cx = x(check.key);
-    parts.push(
-      el(
-        'text',
-        { class: 'x-label', 'data-check': check.key, x: cx, y: top + plot.bottom + 18, 'text-anchor': 'middle', fill: MUTED, 'font-size': AXIS_FONT },
-        titleEl(check.label) + escapeXml(axisLabels[index] ?? ''),
-      ),
-    );
+    const ty = top + plot.bottom + (labels === 'slanted' ? 12 : 18);
+    parts.push(el('line', { class: 'x-tick', x1: cx, x2: cx, y1: top + plot.bottom + 2, y2: top + plot.bottom + 6, stroke: MUTED }));
+    if (labels !== 'none') {
+      const slanted = labels === 'slanted';
+      parts.push(
+        el(
+          'text',
+          {
+            class: `x-label${check.inProgress === true ? ' x-label--in-progress' : ''}`,
+            'data-check': check.key,
+            x: cx,
+            y: ty,
+            'text-anchor': slanted ? 'end' : 'middle',
+            transform: slanted ? `rotate(-${SLANT} ${round(cx)} ${round(ty)})` : null,
+            fill: check.inProgress === true ? INK : MUTED,
+            'font-size': AXIS_FONT,
+            'font-style': check.inProgress === true ? 'italic' : null,
+          },
+          titleEl(axisLabel(check)) + escapeXml(axisLabel(check)),
+        ),
+      );
+    }
     const point = points.get(`${outcome.code}\u0000${check.key}`);
     medians.push({ x: cx, median: point?.median ?? null, check });
     if (point === undefined) continue;
+    const hollow = check.inProgress === true;
     point.counts.slice(0, levelCount).forEach((count, index) => {
       const level = index + 1;
       if (count <= 0) return;
@@ -175,30 +212,58 @@ function panel({ input, outcome, left, top, points, x, y, radius, plot, axisLabe
             cx,
             cy: y(level),
             r: radius(count),
-            fill: levelColor(level, levelCount),
+            fill: hollow ? WHITE : levelColor(level, levelCount),
             stroke: INK,
-            'stroke-width': 0.75,
+            'stroke-width': hollow ? 1.25 : 0.75,
+            'stroke-dasharray': hollow ? '2 1.5' : null,
           },
-          titleEl(`${name}, ${check.label}: ${count} ${count === 1 ? 'group' : 'groups'} at ${levelLabel(level)}`),
+          titleEl(`${name}, ${axisLabel(check)}: ${count} ${count === 1 ? 'group' : 'groups'} at ${levelLabel(level)}${hollow ? ' so far' : ''}`),
         ),
       );
     });
   }
 
+  // Solid between settled checks; dashed into a check still in progress.
   const path = line<MedianPoint>()
-    .defined((point) => point.median !== null)
+    .defined((point) => point.median !== null && point.check.inProgress !== true)
     .x((point) => round(point.x))
     .y((point) => round(y(point.median ?? 1)))(medians);
-  if (path !== null && medians.some((point) => point.median !== null)) {
+  if (path !== null && medians.some((point) => point.median !== null && point.check.inProgress !== true)) {
     parts.push(el('path', { class: 'median-line', d: path, fill: 'none', stroke: MEDIAN_COLOR, 'stroke-width': 2 }));
+  }
+  for (const [index, point] of medians.entries()) {
+    const before = medians[index - 1];
+    if (point.check.inProgress !== true || point.median === null || before?.median == null) continue;
+    parts.push(
+      el('line', {
+        class: 'median-line median-line--in-progress',
+        x1: round(before.x),
+        y1: round(y(before.median)),
+        x2: round(point.x),
+        y2: round(y(point.median)),
+        stroke: MEDIAN_COLOR,
+        'stroke-width': 2,
+        'stroke-dasharray': '4 3',
+      }),
+    );
   }
   for (const point of medians) {
     if (point.median === null) continue;
     parts.push(
       el(
         'circle',
-        { class: 'median-point', 'data-check': point.check.key, 'data-median': point.median, cx: point.x, cy: y(point.median), r: 3, fill: MEDIAN_COLOR },
-        titleEl(`${name}, ${point.check.label}: median Level ${formatMedian(point.median)}`),
+        {
+          class: 'median-point',
+          'data-check': point.check.key,
+          'data-median': point.median,
+          cx: point.x,
+          cy: y(point.median),
+          r: 3,
+          fill: point.check.inProgress === true ? WHITE : MEDIAN_COLOR,
+          stroke: point.check.inProgress === true ? MEDIAN_COLOR : null,
+          'stroke-width': point.check.inProgress === true ? 1.5 : null,
+        },
+        titleEl(`${name}, ${axisLabel(point.check)}: median Level ${formatMedian(point.median)}${point.check.inProgress === true ? ' so far' : ''}`),
       ),
     );
   }

@@ -4,7 +4,6 @@
  */
 import type { ChartPrinciple } from './consensus-heatmap.js';
 import {
-  FAINT,
   INK,
   MUTED,
   dissentMarker,
@@ -20,7 +19,6 @@ import {
   svgRoot,
   textWidth,
   titleEl,
-  truncate,
   wrapText,
   WHITE,
 } from './svg.js';
@@ -36,7 +34,7 @@ export interface SiteHeatmapInput {
   /** The columns, grouped by principle. */
   principles: ChartPrinciple[];
   /** Sites or groups, drawn in this order; with an href the row's label and cells link there. */
-  rows: { key: string; label: string; href?: string }[];
+  rows: { key: string; label: string; /** Shown on hover: the label in full, with its district. */ fullLabel?: string; href?: string }[];
   /** `change` since the previous check: 'up' = improved (the level number went down). */
   cells: { rowKey: string; outcomeCode: string; level: number; dissent: boolean; change: LevelChange | null }[];
 }
@@ -104,10 +102,22 @@ export function siteHeatmapSvg(input: SiteHeatmapInput): string {
 
   let y = PAD + HEADER_H;
   for (const row of input.rows) {
-    const label = el(
-      'text',
-      { class: 'row-label', x: PAD, y: y + CELL_H / 2, 'dominant-baseline': 'central', fill: INK, 'text-decoration': row.href === undefined ? null : 'underline' },
-      titleEl(row.label) + escapeXml(truncate(row.label, LABEL_W - 10, FONT)),
+    // Long names wrap onto a second line (smaller) rather than being cut; the full name is the hover text.
+    const oneLine = textWidth(row.label, FONT) <= LABEL_W - 10;
+    const lines = oneLine ? [row.label] : wrapText(row.label, LABEL_W - 10, SMALL, 2);
+    const label = multilineText(
+      row.fullLabel ?? row.label,
+      lines,
+      {
+        class: 'row-label',
+        x: PAD,
+        y: oneLine ? y + CELL_H / 2 : y + CELL_H / 2 - 6,
+        'dominant-baseline': 'central',
+        fill: INK,
+        'font-size': oneLine ? FONT : SMALL,
+        'text-decoration': row.href === undefined ? null : 'underline',
+      },
+      12,
     );
     const drawn = [row.href === undefined ? label : el('a', { href: row.href, class: 'row-link' }, label)];
     for (const column of columns) {
@@ -122,7 +132,7 @@ export function siteHeatmapSvg(input: SiteHeatmapInput): string {
   const legendOptions = { width: width - 2 * PAD };
   parts.push(legend(levelCount, levelLabel, PAD, legendY, legendOptions));
   const keyY = legendY + legendHeight(levelCount, levelLabel, legendOptions) + 4;
-  parts.push(changeKey(PAD, keyY));
+  parts.push(changeKey(PAD, keyY, hatchId));
   const height = keyY + 24 + PAD;
 
   const hasLinks = input.rows.some((row) => row.href !== undefined);
@@ -136,7 +146,7 @@ function drawCell(input: SiteHeatmapInput, row: Row, column: { code: string; lab
     return el(
       'g',
       { class: 'cell cell--empty', ...data },
-      titleEl(`${row.label}, ${column.label}: no consensus recorded`) + el('rect', { ...box, fill: `url(#${hatchId})`, stroke: FAINT, 'stroke-width': 1 }),
+      titleEl(`${row.label}, ${column.label}: not yet agreed`) + el('rect', { ...box, fill: `url(#${hatchId})`, stroke: MUTED, 'stroke-width': 1 }),
     );
   }
   const ink = levelTextColor(cell.level, input.levelCount);
@@ -173,7 +183,7 @@ function drawCell(input: SiteHeatmapInput, row: Row, column: { code: string; lab
 }
 
 /** "↑ improved  → no change  ↓ slipped  ◥ dissent recorded" under the level legend. */
-function changeKey(x: number, y: number): string {
+function changeKey(x: number, y: number, hatchId: string): string {
   const items: [string, string][] = [
     [CHANGE_GLYPH.up, 'improved (level number went down)'],
     [CHANGE_GLYPH.same, 'no change'],
@@ -189,5 +199,7 @@ function changeKey(x: number, y: number): string {
   out.push(el('rect', { x: left, y, width: 18, height: 18, fill: WHITE, stroke: MUTED, 'stroke-width': 1 }));
   out.push(dissentMarker(left, y, 18, INK));
   out.push(el('text', { x: left + 24, y: y + 9, 'dominant-baseline': 'central', fill: INK }, 'dissent recorded'));
+  left += 24 + textWidth('dissent recorded', FONT) + 18;
+  out.push(el('g', { class: 'legend__not-agreed' }, el('rect', { x: left, y, width: 18, height: 18, fill: `url(#${hatchId})`, stroke: MUTED, 'stroke-width': 1 }) + el('text', { x: left + 24, y: y + 9, 'dominant-baseline': 'central', fill: INK }, 'not yet agreed')));
   return el('g', { class: 'legend legend--change' }, out.join(''));
 }

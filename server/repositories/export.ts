@@ -1,4 +1,4 @@
-/** The full export, streamed in chunks of rows: placements (pseudonymous, only where the privacy rules allow) and consensus per outcome. */
+/** The full export, streamed in chunks of rows: placements (pseudonymous, only where the privacy rules allow) and consensus per outcome, with its rationale, dissent and next step. */
 import { sql } from 'kysely';
 import type { Db } from '../db/types.js';
 
@@ -15,6 +15,9 @@ export interface ExportRow {
   placement: number | null;
   not_sure: number | null;
   consensus_level: number | null;
+  rationale: string | null;
+  dissent: string | null;
+  next_step: string | null;
 }
 
 /**
@@ -44,7 +47,8 @@ async function* streamCheckRows(db: Db, checkId: number, minGroupSize: number): 
     )
     select pc.name as check_name, pc.opens_on, place.district_name, place.site_name, place.group_name, place.role_key,
       dense_rank() over (partition by sa.check_id, sa.group_id order by sa.id) as member_number,
-      p.outcome_code, p.level as placement, p.not_sure, cr.level as consensus_level
+      p.outcome_code, p.level as placement, p.not_sure, cr.level as consensus_level,
+      cr.rationale, cr.dissent, cr.next_step
     from placements p
     join self_assessments sa on sa.id = p.self_assessment_id and sa.submitted_at is not null
     join eligible e on e.check_id = sa.check_id and e.group_id = sa.group_id
@@ -53,7 +57,7 @@ async function* streamCheckRows(db: Db, checkId: number, minGroupSize: number): 
     left join consensus_records cr on cr.check_id = sa.check_id and cr.group_id = sa.group_id and cr.outcome_code = p.outcome_code
     union all
     select pc.name, pc.opens_on, place.district_name, place.site_name, place.group_name, place.role_key,
-      null, cr.outcome_code, null, null, cr.level
+      null, cr.outcome_code, null, null, cr.level, cr.rationale, cr.dissent, cr.next_step
     from consensus_records cr
     join progress_checks pc on pc.id = cr.check_id
     join place on place.group_id = cr.group_id

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { AccessScope } from '../access/scope.js';
 import type { Person } from '../db/schema.js';
+import { FOLD_FUNCTION, foldText } from '../db/fold.js';
 import { isoNow, type Db } from '../db/types.js';
 import { personVisible } from './visibility.js';
 
@@ -30,11 +31,26 @@ export async function findPeopleByEmails(db: Db, emails: readonly string[]): Pro
 }
 
 export interface PeopleQuery {
-  /** Part of a name or an email address. */
+  /** Part of a name or an email address; accents and case are ignored both ways ("Angela" finds "Ángela"). */
   search?: string;
   limit: number;
   offset: number;
   archived: boolean;
+  /** Only people with a seat in a group at this site, in this district (at its sites or itself), or of this role. */
+  siteId?: number;
+  districtId?: number;
+  roleKey?: string;
+  /** Only people who cannot sign in yet. */
+  waitingToSignIn?: boolean;
+}
+
+/** Where a person sits, for the list: each group's role and place. */
+export interface PersonSeat {
+  person_id: number;
+  role_key: string;
+  site_name: string | null;
+  district_name: string | null;
+  is_facilitator: number;
 }
 
 export async function listPeople(db: Db, scope: AccessScope, query: PeopleQuery): Promise<{ people: PersonSummary[]; total: number }> {
@@ -43,11 +59,30 @@ export async function listPeople(db: Db, scope: AccessScope, query: PeopleQuery)
     .where((eb) => personVisible(eb, scope))
     .where('people.archived_at', query.archived ? 'is not' : 'is', null);
   if (query.search !== undefined && query.search !== '') {
-    const pattern = `%${query.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const pattern = `%${foldText(query.search).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const fold = sql.raw(FOLD_FUNCTION);
     base = base.where((eb) =>
-      eb.or([sql<boolean>`people.name like ${pattern} escape '\\'`, sql<boolean>`people.email like ${pattern} escape '\\'`]),
+      eb.or([sql<boolean>`${fold}(people.name) like ${pattern} escape '\\'`, sql<boolean>`${fold}(people.email) like ${pattern} escape '\\'`]),
     );
   }
+  if (query.siteId !== undefined || query.districtId !== undefined || query.roleKey !== undefined) {
+    const { siteId, districtId, roleKey } = query;
+    base = base.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('group_members')
+          .innerJoin('groups', 'groups.id', 'group_members.group_id')
+          .leftJoin('sites', 'sites.id', 'groups.site_id')
+          .select('group_members.group_id')
+          .whereRef('group_members.person_id', '=', 'people.id')
+          .where('groups.archived_at', 'is', null)
+          .$if(siteId !== undefined, (q) => q.where('groups.site_id', '=', siteId ?? 0))
+          .$if(districtId !== undefined, (q) => q.where(sql<number>`coalesce(groups.district_id, sites.district_id)`, '=', districtId ?? 0))
+          .$if(roleKey !== undefined, (q) => q.where('groups.role_key', '=', roleKey ?? '')),
+      ),
+    );
+  }
+  if (query.waitingToSignIn === true) base = base.where('people.password_hash', 'is', null);
   const [people, count] = await Promise.all([
     base
       .select(summaryColumns)
@@ -121,5 +156,33 @@ export async function membershipsForScope(
     .select(['groups.id as group_id', 'groups.role_key', 'group_members.is_facilitator', 'groups.district_id', 'groups.site_id'])
     .select(sql<number>`groups.archived_at is not null`.as('archived'))
     .where('group_members.person_id', '=', personId)
+    .execute();
+}
+
+/** Active people who have not set a password yet: they need an invitation. */
+export async function countPeopleWaitingToSignIn(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('people')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('password_hash', 'is', null)
+    .where('archived_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** The active group seats of these people, with each group's role and place. */
+export async function seatsOf(db: Db, personIds: readonly number[]): Promise<PersonSeat[]> {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('group_members')
+    .innerJoin('groups', 'groups.id', 'group_members.group_id')
+    .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .leftJoin('districts', (join) =>
+      join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
+    )
+    .select(['group_members.person_id', 'groups.role_key', 'sites.name as site_name', 'districts.name as district_name', 'group_members.is_facilitator'])
+    .where('group_members.person_id', 'in', personIds)
+    .where('groups.archived_at', 'is', null)
+    .orderBy(sql`sites.name collate nocase`)
     .execute();
 }

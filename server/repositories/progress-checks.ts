@@ -90,29 +90,66 @@ export interface CheckGroupProgress {
   group_id: number;
   group_name: string;
   role_key: string;
+  site_id: number | null;
   site_name: string | null;
+  district_id: number | null;
   district_name: string | null;
   member_count: number;
   submitted_count: number;
   revealed_at: string | null;
+  agreed_count: number;
 }
 
-/** How many taking-part groups the viewer may see. */
-export async function countCheckGroups(db: Db, checkId: number, scope: AccessScope): Promise<number> {
-  const row = await db
+/** Which groups a check's progress list shows: by place, role and how far they have got. */
+export interface ProgressFilter {
+  districtId?: number;
+  siteId?: number;
+  roleKey?: string;
+  groupIds?: readonly number[];
+  /**
+   * waiting: someone has not submitted; submitted: everyone has; hidden: not revealed; revealed;
+   * agreeing: revealed, consensus not complete; agreed: every outcome agreed.
+   */
+  status?: 'waiting' | 'submitted' | 'hidden' | 'revealed' | 'agreeing' | 'agreed';
+  sort?: 'place' | 'submitted' | 'agreed';
+  /** How many outcomes make a complete consensus (15 on the TXNSI maps). */
+  outcomeCount: number;
+}
+
+export interface ProgressTotals {
+  groups: number;
+  members: number;
+  submitted: number;
+  /** Groups where every member submitted. */
+  groups_submitted: number;
+  groups_revealed: number;
+  /** Groups with every outcome agreed. */
+  groups_agreed: number;
+  outcomes_agreed: number;
+}
+
+/**
+ * Each visible taking-part group with its counts, worked out in SQL (one indexed look-up per group and
+ * count), so a network of thousands of groups is filtered, counted and paged without loading it.
+ */
+function progressRows(db: Db, checkId: number, scope: AccessScope) {
+  return db
     .selectFrom('check_groups')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('check_groups.check_id', '=', checkId)
-    .where((eb) => groupIdVisible(eb, 'check_groups.group_id', scope))
-    .executeTakeFirstOrThrow();
-  return row.n;
-}
-
-/** One page of the taking-part groups the viewer may see, with k of n submitted. */
-export async function checkGroupProgress(db: Db, checkId: number, scope: AccessScope, page: { limit: number; offset: number }): Promise<CheckGroupProgress[]> {
-  return groupsWithPlace(db)
-    .innerJoin('check_groups', 'check_groups.group_id', 'groups.id')
-    .select(['groups.id as group_id', 'groups.name as group_name', 'check_groups.revealed_at'])
+    .innerJoin('groups', 'groups.id', 'check_groups.group_id')
+    .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .leftJoin('districts', (join) =>
+      join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
+    )
+    .select([
+      'groups.id as group_id',
+      'groups.name as group_name',
+      'groups.role_key',
+      'sites.id as site_id',
+      'sites.name as site_name',
+      'districts.id as district_id',
+      'districts.name as district_name',
+      'check_groups.revealed_at',
+    ])
     .select((eb) => [
       eb
         .selectFrom('group_members')
@@ -128,16 +165,117 @@ export async function checkGroupProgress(db: Db, checkId: number, scope: AccessS
         .where('self_assessments.check_id', '=', checkId)
         .where('self_assessments.submitted_at', 'is not', null)
         .as('submitted_count'),
+      eb
+        .selectFrom('consensus_records')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('consensus_records.group_id', '=', 'groups.id')
+        .where('consensus_records.check_id', '=', checkId)
+        .as('agreed_count'),
     ])
-    .$narrowType<{ member_count: number; submitted_count: number }>()
+    .$narrowType<{ member_count: number; submitted_count: number; agreed_count: number }>()
+    .where('check_groups.check_id', '=', checkId)
+    .where((eb) => groupIdVisible(eb, 'check_groups.group_id', scope));
+}
+
+function filteredProgress(db: Db, checkId: number, scope: AccessScope, filter: ProgressFilter) {
+  let query = db.selectFrom(progressRows(db, checkId, scope).as('p')).selectAll('p');
+  if (filter.districtId !== undefined) query = query.where('p.district_id', '=', filter.districtId);
+  if (filter.siteId !== undefined) query = query.where('p.site_id', '=', filter.siteId);
+  if (filter.roleKey !== undefined) query = query.where('p.role_key', '=', filter.roleKey);
+  if (filter.groupIds !== undefined) query = query.where('p.group_id', 'in', filter.groupIds.length === 0 ? [0] : filter.groupIds);
+  switch (filter.status) {
+    case 'waiting':
+      return query.whereRef('p.submitted_count', '<', 'p.member_count');
+    case 'submitted':
+      return query.whereRef('p.submitted_count', '>=', 'p.member_count');
+    case 'hidden':
+      return query.where('p.revealed_at', 'is', null);
+    case 'revealed':
+      return query.where('p.revealed_at', 'is not', null);
+    case 'agreeing':
+      return query.where('p.revealed_at', 'is not', null).where('p.agreed_count', '<', filter.outcomeCount);
+    case 'agreed':
+      return query.where('p.agreed_count', '>=', filter.outcomeCount);
+    default:
+      return query;
+  }
+}
+
+/** How many taking-part groups the viewer may see. */
+export async function countCheckGroups(db: Db, checkId: number, scope: AccessScope): Promise<number> {
+  const row = await db
+    .selectFrom('check_groups')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('check_groups.check_id', '=', checkId)
     .where((eb) => groupIdVisible(eb, 'check_groups.group_id', scope))
-    .orderBy(sql`districts.name collate nocase`)
-    .orderBy(sql`sites.name collate nocase`)
-    .orderBy(sql`groups.name collate nocase`)
-    .limit(page.limit)
-    .offset(page.offset)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Counts over every group the filter lets through (not just one page). */
+export async function checkProgressTotals(db: Db, checkId: number, scope: AccessScope, filter: ProgressFilter): Promise<ProgressTotals> {
+  const row = await db
+    .selectFrom(filteredProgress(db, checkId, scope, filter).as('f'))
+    .select([
+      sql<number>`count(*)`.as('groups'),
+      sql<number>`coalesce(sum(f.member_count), 0)`.as('members'),
+      sql<number>`coalesce(sum(f.submitted_count), 0)`.as('submitted'),
+      sql<number>`coalesce(sum(f.member_count > 0 and f.submitted_count >= f.member_count), 0)`.as('groups_submitted'),
+      sql<number>`coalesce(sum(f.revealed_at is not null), 0)`.as('groups_revealed'),
+      sql<number>`coalesce(sum(f.agreed_count >= ${filter.outcomeCount}), 0)`.as('groups_agreed'),
+      sql<number>`coalesce(sum(f.agreed_count), 0)`.as('outcomes_agreed'),
+    ])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** One page (or, with no page, all) of the taking-part groups the viewer may see, with their counts. */
+export async function checkGroupProgress(
+  db: Db,
+  checkId: number,
+  scope: AccessScope,
+  filter: ProgressFilter,
+  page?: { limit: number; offset: number },
+): Promise<CheckGroupProgress[]> {
+  let query = filteredProgress(db, checkId, scope, filter);
+  // Least done first for the progress sorts, so those who need a nudge come to the top.
+  if (filter.sort === 'submitted') query = query.orderBy(sql`case when p.member_count = 0 then 1.0 else p.submitted_count * 1.0 / p.member_count end`);
+  if (filter.sort === 'agreed') query = query.orderBy('p.agreed_count').orderBy(sql`p.revealed_at is not null`);
+  query = query
+    .orderBy(sql`p.district_name collate nocase`)
+    .orderBy(sql`p.site_name collate nocase`)
+    .orderBy(sql`p.group_name collate nocase`)
+    .orderBy('p.group_id');
+  if (page !== undefined) query = query.limit(page.limit).offset(page.offset);
+  return query.execute();
+}
+
+/** The active members of these groups who have not submitted for the check: that someone submitted is not private. */
+export async function notYetSubmitted(db: Db, checkId: number, groupIds: readonly number[]): Promise<Map<number, string[]>> {
+  const names = new Map<number, string[]>();
+  if (groupIds.length === 0) return names;
+  const rows = await db
+    .selectFrom('group_members')
+    .innerJoin('people', 'people.id', 'group_members.person_id')
+    .leftJoin('self_assessments', (join) =>
+      join
+        .onRef('self_assessments.group_id', '=', 'group_members.group_id')
+        .onRef('self_assessments.person_id', '=', 'group_members.person_id')
+        .on('self_assessments.check_id', '=', checkId),
+    )
+    .select(['group_members.group_id', 'people.name'])
+    .where('group_members.group_id', 'in', groupIds)
+    .where('people.archived_at', 'is', null)
+    .where('self_assessments.submitted_at', 'is', null)
+    .orderBy(sql`people.name collate nocase`)
     .execute();
+  for (const row of rows) names.set(row.group_id, [...(names.get(row.group_id) ?? []), row.name]);
+  return names;
+}
+
+/** Moves a check's dates (extending or shortening it); the caller has checked the dates make sense. */
+export async function setCheckDates(db: Db, id: number, dates: { opensOn: string; closesOn: string }): Promise<void> {
+  await db.updateTable('progress_checks').set({ opens_on: dates.opensOn, closes_on: dates.closesOn }).where('id', '=', id).execute();
 }
 
 /**

@@ -25,34 +25,56 @@ export interface SiteComparisonRow {
   group_name: string;
   site_name: string | null;
   district_name: string | null;
-  outcome_code: string;
-  level: number;
+  /** null (with level) for a group taking part that has agreed nothing yet. */
+  outcome_code: string | null;
+  level: number | null;
   dissent: number;
   previous_level: number | null;
 }
 
-/** Every visible group's agreed levels for one role in one check, with the level of its previous check. */
+/**
+ * Every visible group of a role taking part in one check, with its agreed levels (none yet for a group
+ * still agreeing) and the level of its previous check: every site is listed, agreed or not.
+ */
 export async function siteComparison(db: Db, scope: AccessScope, filter: { checkId: number; roleKey: string; districtId: number | null }): Promise<SiteComparisonRow[]> {
   let query = db
-    .selectFrom('consensus_records as cr')
-    .innerJoin('progress_checks as pc', 'pc.id', 'cr.check_id')
-    .innerJoin('groups', 'groups.id', 'cr.group_id')
+    .selectFrom('check_groups as cg')
+    .innerJoin('progress_checks as pc', 'pc.id', 'cg.check_id')
+    .innerJoin('groups', 'groups.id', 'cg.group_id')
+    .leftJoin('consensus_records as cr', (join) => join.onRef('cr.check_id', '=', 'cg.check_id').onRef('cr.group_id', '=', 'cg.group_id'))
     .leftJoin('sites', 'sites.id', 'groups.site_id')
     .leftJoin('districts', (join) =>
       join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
     )
     .select(['groups.id as group_id', 'groups.name as group_name', 'sites.name as site_name', 'districts.name as district_name', 'cr.outcome_code', 'cr.level'])
-    .select(sql<number>`cr.dissent != ''`.as('dissent'))
+    .select(sql<number>`coalesce(cr.dissent != '', 0)`.as('dissent'))
     .select(
       sql<number | null>`(select prev.level from consensus_records prev join progress_checks prev_check on prev_check.id = prev.check_id
-        where prev.group_id = cr.group_id and prev.outcome_code = cr.outcome_code and prev_check.opens_on < pc.opens_on
+        where cr.outcome_code is not null and prev.group_id = cr.group_id and prev.outcome_code = cr.outcome_code and prev_check.opens_on < pc.opens_on
         order by prev_check.opens_on desc limit 1)`.as('previous_level'),
     )
-    .where('cr.check_id', '=', filter.checkId)
+    .where('cg.check_id', '=', filter.checkId)
     .where('groups.role_key', '=', filter.roleKey)
-    .where((eb) => groupIdVisible(eb, 'cr.group_id', scope));
+    .where((eb) => groupIdVisible(eb, 'cg.group_id', scope));
   if (filter.districtId !== null) query = query.where('districts.id', '=', filter.districtId);
   return query.execute();
+}
+
+/** The newest check (of those given, newest first) in which a visible group of the role has recorded consensus. */
+export async function latestCheckWithConsensus(db: Db, scope: AccessScope, roleKey: string, checkIds: readonly number[]): Promise<number | undefined> {
+  for (const checkId of checkIds) {
+    const found = await db
+      .selectFrom('consensus_records as cr')
+      .innerJoin('groups', 'groups.id', 'cr.group_id')
+      .select('cr.group_id')
+      .where('cr.check_id', '=', checkId)
+      .where('groups.role_key', '=', roleKey)
+      .where((eb) => groupIdVisible(eb, 'cr.group_id', scope))
+      .limit(1)
+      .executeTakeFirst();
+    if (found !== undefined) return checkId;
+  }
+  return undefined;
 }
 
 export interface LevelCountRow {

@@ -1,21 +1,23 @@
-/** Progress checks: the list, opening one (admins for the network, district leaders for their district), its progress, closing and reopening. */
+/** Progress checks: the list, opening one (admins for the network, district leaders for their district), who has done what, dates, closing and reopening. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { groupRoleKeys } from '../access/group-roles.js';
 import { hasOverview } from '../access/scope.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
-import { listDistricts } from '../repositories/organisation.js';
-import { checkGroupProgress, listChecks } from '../repositories/progress-checks.js';
+import { listDistricts, listSites } from '../repositories/organisation.js';
+import { checkGroupProgress, checkProgressTotals, listChecks, notYetSubmitted, type CheckGroupProgress, type ProgressFilter } from '../repositories/progress-checks.js';
 import { mayManageCheck, visibleCheck } from '../services/check-access.js';
 import { ChangeRefusedError } from '../services/organisation.js';
-import { checkState, closeCheck, openCheck, reopenCheck, todayUtc } from '../services/progress-checks.js';
+import { ForbiddenError } from '../services/organisation-access.js';
+import { changeCheckDates, checkState, closeCheck, openCheck, reopenCheck, todayUtc } from '../services/progress-checks.js';
+import { safeCsv } from '../services/csv.js';
+import { sendCsv } from './csv.js';
 import { idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
 const idParams = z.object({ id: idField });
 const GROUPS_PER_PAGE = 100;
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 const dateField = (what: string) => z.iso.date({ message: `Enter the ${what} as a date (YYYY-MM-DD).` });
 
 const newCheckForm = z
@@ -34,6 +36,27 @@ const newCheckForm = z
   .refine((form) => form.closes_on >= todayUtc(), { message: 'The closing date must not be in the past.', path: ['closes_on'] });
 
 const reopenForm = z.object({ closes_on: dateField('new closing date') });
+const datesForm = z.object({ opens_on: dateField('opening date'), closes_on: dateField('closing date') });
+const closeForm = z.object({ confirm: z.literal('yes', { message: 'Tick the box to confirm that you want to close the check now.' }) });
+const optionalId = z.preprocess((value) => (value === '' ? undefined : value), idField.optional());
+
+const progressStatuses = ['waiting', 'submitted', 'hidden', 'revealed', 'agreeing', 'agreed'] as const;
+const progressStatusLabels: { value: (typeof progressStatuses)[number]; label: string }[] = [
+  { value: 'waiting', label: 'Waiting for submissions' },
+  { value: 'submitted', label: 'Everyone submitted' },
+  { value: 'hidden', label: 'Placements not revealed' },
+  { value: 'revealed', label: 'Placements revealed' },
+  { value: 'agreeing', label: 'Revealed, consensus not complete' },
+  { value: 'agreed', label: 'Every outcome agreed' },
+];
+
+/** Where a group has got to, in words: the step it is on. */
+export function progressStage(group: Pick<CheckGroupProgress, 'member_count' | 'submitted_count' | 'revealed_at' | 'agreed_count'>, outcomeCount: number): string {
+  if (group.agreed_count >= outcomeCount) return 'Consensus recorded';
+  if (group.revealed_at !== null) return group.agreed_count === 0 ? 'Revealed, no outcome agreed yet' : 'Agreeing';
+  if (group.member_count > 0 && group.submitted_count >= group.member_count) return 'Ready to reveal';
+  return group.submitted_count === 0 ? 'No submissions yet' : 'Waiting for submissions';
+}
 
 const checkRoutes: FastifyPluginAsyncZod = async (app) => {
   const roleName = (key: string): string => app.maps.list()[0]?.roles.find((role) => role.key === key)?.name ?? key;
@@ -87,50 +110,158 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.redirect(`/checks/${id}`, 303);
   });
 
-  async function renderCheck(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, pageNumber = 1) {
+  const checkQuery = z.object({
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    district: optionalId,
+    site: optionalId,
+    role: z.preprocess((value) => (value === '' ? undefined : value), z.enum(groupRoleKeys as [string, ...string[]], { message: 'Choose a role from the list.' }).optional()),
+    status: z.preprocess((value) => (value === '' ? undefined : value), z.enum(progressStatuses, { message: 'Choose a status from the list.' }).optional()),
+    sort: z.enum(['place', 'submitted', 'agreed'], { message: 'Sort by place, submitted or agreed.' }).default('place'),
+    format: z.enum(['csv'], { message: 'format can only be csv' }).optional(),
+  });
+  type CheckQuery = z.output<typeof checkQuery>;
+
+  async function loadProgress(request: FastifyRequest, id: number, query: CheckQuery) {
     const viewer = requireViewer(request);
-    const { check, visibleGroups: total } = await visibleCheck(app.db, viewer.scope, id);
-    const groups = await checkGroupProgress(app.db, id, viewer.scope, { limit: GROUPS_PER_PAGE, offset: (pageNumber - 1) * GROUPS_PER_PAGE });
-    const canManage = mayManageCheck(viewer.scope, check);
+    const { check, visibleGroups: visible } = await visibleCheck(app.db, viewer.scope, id);
     const map = app.maps.find(check.map_id, check.map_version);
+    const outcomeCount = map?.roles[0]?.outcomes.length ?? 15;
+    const filter: ProgressFilter = { outcomeCount, sort: query.sort };
+    if (query.district !== undefined) filter.districtId = query.district;
+    if (query.site !== undefined) filter.siteId = query.site;
+    if (query.role !== undefined) filter.roleKey = query.role;
+    if (query.status !== undefined) filter.status = query.status;
+    const totals = await checkProgressTotals(app.db, id, viewer.scope, filter);
+    const canManage = mayManageCheck(viewer.scope, check);
+    return { viewer, check, map, outcomeCount, filter, visible, totals, canManage };
+  }
+
+  async function renderCheck(request: FastifyRequest, reply: FastifyReply, id: number, query: CheckQuery, errors: FormErrors = {}, values: Record<string, string> = {}) {
+    const { viewer, check, map, outcomeCount, filter, visible, totals, canManage } = await loadProgress(request, id, query);
+    const groups = await checkGroupProgress(app.db, id, viewer.scope, filter, { limit: GROUPS_PER_PAGE, offset: (query.page - 1) * GROUPS_PER_PAGE });
+    const waiting = await notYetSubmitted(app.db, id, groups.filter((group) => group.submitted_count < group.member_count).map((group) => group.group_id));
+    const [districts, sites] = await Promise.all([
+      hasOverview(viewer.scope) ? listDistricts(app.db, viewer.scope) : [],
+      query.district === undefined ? [] : listSites(app.db, viewer.scope, query.district),
+    ]);
+    const filterParams = new URLSearchParams();
+    for (const key of ['district', 'site', 'role', 'status', 'sort'] as const) {
+      const value = query[key];
+      if (value !== undefined && !(key === 'sort' && value === 'place')) filterParams.set(key, String(value));
+    }
+    const state = checkState(check);
+    const facilitated = new Set(viewer.scope.facilitatedGroupIds);
     return reply.view('pages/checks/show', {
       title: check.name,
       nav: 'checks',
       check,
-      state: checkState(check),
+      state,
       mapTitle: map?.title ?? check.map_id,
-      groups: groups.map((group) => ({ ...group, roleName: roleName(group.role_key), isMine: viewer.scope.groupIds.includes(group.group_id) })),
+      outcomeCount,
+      groups: groups.map((group) => ({
+        ...group,
+        roleName: roleName(group.role_key),
+        place: group.site_name ?? group.district_name ?? 'Network hub',
+        isMine: viewer.scope.groupIds.includes(group.group_id),
+        facilitates: facilitated.has(group.group_id),
+        waitingFor: waiting.get(group.group_id) ?? [],
+        stage: progressStage(group, outcomeCount),
+      })),
+      totals,
+      visible,
       canManage,
-      total,
-      pageNumber,
-      pages: Math.max(1, Math.ceil(total / GROUPS_PER_PAGE)),
+      query,
+      districts,
+      sites,
+      roles: groupRoleKeys.map((key) => ({ key, name: roleName(key) })),
+      statuses: progressStatusLabels,
+      filtered: filterParams.size > 0 && !(filterParams.size === 1 && filterParams.has('sort')),
+      filter: filterParams.toString(),
+      pageNumber: query.page,
+      pages: Math.max(1, Math.ceil(totals.groups / GROUPS_PER_PAGE)),
       suggestedClosesOn: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
       errors,
+      values,
     });
   }
 
-  app.get('/checks/:id', { schema: { params: idParams, querystring: pageQuery } }, async (request, reply) =>
-    renderCheck(request, reply, request.params.id, {}, request.query.page),
-  );
+  app.get('/checks/:id', { schema: { params: idParams, querystring: checkQuery } }, async (request, reply) => {
+    const query = request.query;
+    if (query.format !== 'csv') return renderCheck(request, reply, request.params.id, query);
+    const { viewer, check, outcomeCount, filter } = await loadProgress(request, request.params.id, query);
+    const groups = await checkGroupProgress(app.db, check.id, viewer.scope, filter);
+    return sendCsv(
+      reply,
+      `icmap-check-${check.id}-progress`,
+      safeCsv(
+        ['district', 'site', 'group', 'role', 'members', 'submitted', 'not_submitted', 'revealed', 'outcomes_agreed', 'outcomes', 'stage'],
+        groups.map((group) => [
+          group.district_name,
+          group.site_name,
+          group.group_name,
+          roleName(group.role_key),
+          group.member_count,
+          group.submitted_count,
+          Math.max(0, group.member_count - group.submitted_count),
+          group.revealed_at === null ? 'no' : 'yes',
+          group.agreed_count,
+          outcomeCount,
+          progressStage(group, outcomeCount),
+        ]),
+      ),
+    );
+  });
+
+  // Closing asks first: a page that says what closing does and how far the groups have got.
+  app.get('/checks/:id/close', { schema: { params: idParams } }, async (request, reply) => renderCloseConfirmation(request, reply, request.params.id));
+
+  async function renderCloseConfirmation(request: FastifyRequest, reply: FastifyReply, id: number, error?: string) {
+    const { check, totals, canManage, outcomeCount } = await loadProgress(request, id, { page: 1, sort: 'place' });
+    if (!canManage) throw new ForbiddenError();
+    return reply.view('pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check, state: checkState(check), totals, outcomeCount, errors: error === undefined ? {} : { confirm: error } });
+  }
+
+  /** A check the viewer may change: unseen answers 404 (as if absent), seen but not theirs 403. */
+  async function checkToManage(request: FastifyRequest, id: number) {
+    const viewer = requireViewer(request);
+    const { check } = await visibleCheck(app.db, viewer.scope, id, 'manage');
+    return { viewer, check };
+  }
+
 
   app.post('/checks/:id/close', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const { check } = await visibleCheck(app.db, viewer.scope, request.params.id, 'manage');
+    const { viewer, check } = await checkToManage(request, request.params.id);
+    const form = parseForm(closeForm, request.body);
+    if (!form.ok) return renderCloseConfirmation(request, reply.code(422), check.id, form.errors.confirm ?? 'Tick the box to confirm.');
     await closeCheck(app.db, viewer, check);
     setFlash(request, `"${check.name}" is closed. Answers are now read-only.`);
     return reply.redirect(`/checks/${check.id}`, 303);
   });
 
+  app.post('/checks/:id/dates', { schema: { params: idParams } }, async (request, reply) => {
+    const { viewer, check } = await checkToManage(request, request.params.id);
+    const form = parseForm(datesForm, request.body);
+    const defaults: CheckQuery = { page: 1, sort: 'place' };
+    if (!form.ok) return renderCheck(request, reply.code(422), check.id, defaults, form.errors, form.values);
+    try {
+      await changeCheckDates(app.db, viewer, check, { opensOn: form.data.opens_on, closesOn: form.data.closes_on });
+    } catch (error) {
+      if (!(error instanceof ChangeRefusedError)) throw error;
+      return renderCheck(request, reply.code(422), check.id, defaults, { closes_on: error.message }, { opens_on: form.data.opens_on, closes_on: form.data.closes_on });
+    }
+    setFlash(request, `"${check.name}" now runs from ${form.data.opens_on} to ${form.data.closes_on}.`);
+    return reply.redirect(`/checks/${check.id}`, 303);
+  });
+
   app.post('/checks/:id/reopen', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const { check } = await visibleCheck(app.db, viewer.scope, request.params.id, 'manage');
+    const { viewer, check } = await checkToManage(request, request.params.id);
     const form = parseForm(reopenForm, request.body);
-    if (!form.ok) return renderCheck(request, reply.code(422), check.id, form.errors);
+    if (!form.ok) return renderCheck(request, reply.code(422), check.id, { page: 1, sort: 'place' }, form.errors, form.values);
     try {
       await reopenCheck(app.db, viewer, check, form.data.closes_on);
     } catch (error) {
       if (!(error instanceof ChangeRefusedError)) throw error;
-      return renderCheck(request, reply.code(422), check.id, { closes_on: error.message });
+      return renderCheck(request, reply.code(422), check.id, { page: 1, sort: 'place' }, { closes_on: error.message });
     }
     setFlash(request, `"${check.name}" is open again until ${form.data.closes_on}.`);
     return reply.redirect(`/checks/${check.id}`, 303);

@@ -4,6 +4,7 @@ import { hasOverview } from '../access/scope.js';
 import { findNetwork } from '../repositories/network.js';
 import { groupsOfPerson } from '../repositories/organisation.js';
 import { checksForPerson } from '../repositories/progress-checks.js';
+import { homeModel } from '../services/home.js';
 import { checkState, todayUtc } from '../services/progress-checks.js';
 import { rolePath } from '../services/map-browser.js';
 import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
@@ -19,8 +20,10 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
     const [network, groups, checks] = await Promise.all([findNetwork(app.db), groupsOfPerson(app.db, viewer.id), checksForPerson(app.db, viewer.id)]);
     const today = todayUtc();
     const dueSoon = (await openActionsOwnedBy(app.db, viewer.scope, viewer.id, addDaysTo(today, DUE_SOON_DAYS))).map((action) => ({ ...decorateAction(action, viewer.id, today), group_name: action.group_name }));
+    const home = await homeModel(app.db, viewer, checks, today);
     return reply.view('pages/dashboard', {
       dueSoon,
+      home,
       title: 'Your page',
       nav: 'home',
       network,

@@ -10,6 +10,7 @@ import { safeCsv } from '../services/csv.js';
 import { checkAdministration } from '../services/organisation-access.js';
 import { decodeRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, rosterTemplate } from '../services/roster-csv.js';
 import { applyRoster, invitationsForImport, planRoster, type RosterPlan } from '../services/roster-import.js';
+import { sendCsv } from './csv.js';
 import { idField } from './fields.js';
 import { linkBase } from './links.js';
 
@@ -40,10 +41,7 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/admin/import/template.csv', async (request, reply) => {
     requireAdmin(request);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="icmap-roster-template.csv"')
-      .send(rosterTemplate());
+    return sendCsv(reply, 'icmap-roster-template', rosterTemplate());
   });
 
   app.post('/admin/import', async (request, reply) => {
@@ -106,11 +104,7 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
     if (upload?.applied_at == null) throw new NotFoundError(`There is no imported roster number ${request.params.id}.`);
     const rows = await invitationsForImport(app.db, upload.id, viewer.id, linkBase(request, app.config));
     const csv = safeCsv(['email', 'name', 'link', 'expires_at'], rows.map((row) => [row.email, row.name, row.link, row.expiresAt]));
-    return reply
-      .header('cache-control', 'no-store')
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="icmap-invitations-${upload.id}.csv"`)
-      .send(csv);
+    return sendCsv(reply.header('cache-control', 'no-store'), `icmap-invitations-${upload.id}`, csv);
   });
 };
 

@@ -12,6 +12,7 @@ import {
   addDistrict,
   addGroup,
   addMembership,
+  addNewMember,
   addSite,
   archiveThing,
   removeMembership,
@@ -32,7 +33,12 @@ const groupForm = (kind: PlaceKind) =>
     name: nameField('a name for the group'),
     role_key: z.enum(rolesAt(kind) as [string, ...string[]], { message: 'Choose the role whose map this group uses.' }),
   });
-const memberForm = z.object({ email: emailField, facilitator: checkboxField });
+const memberForm = z.object({
+  email: emailField,
+  /** Filled in for someone not in ICMap yet: they are created and added at once. */
+  name: z.string().trim().max(200, 'A name must be 200 characters or fewer.').optional().default(''),
+  facilitator: checkboxField,
+});
 const facilitatorForm = z.object({ facilitator: checkboxField });
 
 const networkRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -271,11 +277,19 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(memberForm, request.body);
-    if (!form.ok) return renderGroup(request, reply.code(422), group.id, { member_email: form.errors.email ?? form.errors.facilitator ?? '' }, form.values);
+    if (!form.ok) {
+      const errors: FormErrors = form.errors.name === undefined ? { member_email: form.errors.email ?? form.errors.facilitator ?? '' } : { member_name: form.errors.name };
+      return renderGroup(request, reply.code(422), group.id, errors, form.values);
+    }
     const person = await findPersonByEmail(app.db, form.data.email);
     if (person === undefined) {
-      const error = `No one has the email address ${form.data.email}. Add the person on the People page first.`;
-      return renderGroup(request, reply.code(422), group.id, { member_email: error }, { email: form.data.email });
+      if (form.data.name === '') {
+        const error = `No one has the email address ${form.data.email} yet. Enter their name to add them to ICMap and to this group.`;
+        return renderGroup(request, reply.code(422), group.id, { member_name: error }, { email: form.data.email });
+      }
+      await addNewMember(app.db, viewer.id, group.id, { name: form.data.name, email: form.data.email }, form.data.facilitator);
+      setFlash(request, `${form.data.name} is new in ICMap and in ${group.name}${form.data.facilitator ? ' as a facilitator' : ''}. Hand them an invitation so they can sign in.`);
+      return reply.redirect(`/groups/${group.id}`, 303);
     }
     await addMembership(app.db, viewer.id, group.id, person.id, form.data.facilitator);
     setFlash(request, `${person.name} is in ${group.name}${form.data.facilitator ? ' as a facilitator' : ''}.`);

@@ -7,10 +7,12 @@ import { hasOverview } from '../access/scope.js';
 import { NotFoundError } from '../errors.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { latestLinkFor } from '../repositories/access-links.js';
-import { listPeople } from '../repositories/people.js';
+import { listPeople, seatsOf } from '../repositories/people.js';
+import { listDistricts, listSites } from '../repositories/organisation.js';
+import { groupRoleKeys } from '../access/group-roles.js';
 import { issueAccessLink } from '../services/access-links.js';
 import { accountLockedUntil, liftAccountLock } from '../services/sign-in.js';
-import { addPerson, archivePerson, changeAdminRole, editPerson } from '../services/organisation.js';
+import { addPerson, archivePerson, ChangeRefusedError, changeAdminRole, editPerson } from '../services/organisation.js';
 import { ForbiddenError, personFor, personSubject } from '../services/organisation-access.js';
 import { emailField, idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
@@ -18,16 +20,22 @@ import { linkBase } from './links.js';
 
 const PAGE_SIZE = 50;
 const idParams = z.object({ id: idField });
+const emptyIsAbsent = (value: unknown) => (value === '' ? undefined : value);
 const listQuery = z.object({
   q: z.string().trim().max(200, 'Search for at most 200 characters.').default(''),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   archived: z.enum(['1']).optional(),
+  district: z.preprocess(emptyIsAbsent, idField.optional()),
+  site: z.preprocess(emptyIsAbsent, idField.optional()),
+  role: z.preprocess(emptyIsAbsent, z.enum(groupRoleKeys as [string, ...string[]], { message: 'Choose a role from the list.' }).optional()),
+  signin: z.preprocess(emptyIsAbsent, z.enum(['no'], { message: 'signin can only be no' }).optional()),
 });
 const personForm = z.object({ name: nameField('a name'), email: emailField });
 const adminForm = z.object({ admin: z.enum(['true', 'false']).transform((v) => v === 'true') });
 const archiveForm = z.object({ archived: z.enum(['true', 'false']).transform((v) => v === 'true') });
 
 const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
+  const roleName = (key: string): string => app.maps.list()[0]?.roles.find((role) => role.key === key)?.name ?? key;
   function requireOverview(request: FastifyRequest): Viewer {
     const viewer = requireViewer(request);
     if (!hasOverview(viewer.scope)) throw new NotFoundError('There is no people list in your part of the network.');
@@ -42,14 +50,40 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       limit: PAGE_SIZE,
       offset: (query.page - 1) * PAGE_SIZE,
       archived,
+      ...(query.district === undefined ? {} : { districtId: query.district }),
+      ...(query.site === undefined ? {} : { siteId: query.site }),
+      ...(query.role === undefined ? {} : { roleKey: query.role }),
+      ...(query.signin === 'no' ? { waitingToSignIn: true } : {}),
     });
+    const [seats, districts, sites] = await Promise.all([
+      seatsOf(app.db, people.map((person) => person.id)),
+      listDistricts(app.db, viewer.scope),
+      query.district === undefined ? [] : listSites(app.db, viewer.scope, query.district),
+    ]);
+    const filter = new URLSearchParams();
+    for (const key of ['q', 'district', 'site', 'role', 'signin', 'archived'] as const) {
+      const value = query[key];
+      if (value !== undefined && value !== '') filter.set(key, String(value));
+    }
     return reply.view('pages/people/index', {
       title: 'People',
       nav: 'people',
-      people,
+      people: people.map((person) => {
+        const own = seats.filter((seat) => seat.person_id === person.id);
+        return {
+          ...person,
+          schools: [...new Set(own.map((seat) => seat.site_name ?? seat.district_name ?? 'Network hub'))],
+          roles: [...new Set(own.map((seat) => roleName(seat.role_key) + (seat.is_facilitator === 1 ? ' (facilitator)' : '')))],
+        };
+      }),
       total,
       query,
       archived,
+      districts,
+      sites,
+      roles: groupRoleKeys.map((key) => ({ key, name: roleName(key) })),
+      filter: filter.toString(),
+      filtered: [...filter.keys()].some((key) => key !== 'archived'),
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       canManage: viewer.isNetworkAdmin,
       errors,
@@ -67,7 +101,15 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.code(422);
       return renderList(request, reply, { q: '', page: 1 }, form.errors, form.values);
     }
-    const id = await addPerson(app.db, viewer.id, form.data);
+    let id: number;
+    try {
+      id = await addPerson(app.db, viewer.id, form.data);
+    } catch (error) {
+      if (!(error instanceof ChangeRefusedError)) throw error;
+      // Back to the form with the message and what was typed, not a dead end.
+      reply.code(409);
+      return renderList(request, reply, { q: '', page: 1 }, { email: `${error.message} Search for them above, or use another address.` }, { name: form.data.name, email: form.data.email });
+    }
     setFlash(request, `${form.data.name} added. Hand them a sign-in link so they can set a password.`);
     return reply.redirect(`/people/${id}`, 303);
   });
@@ -104,7 +146,13 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.code(422);
       return renderPerson(request, reply, request.params.id, { errors: form.errors, values: form.values });
     }
-    await editPerson(app.db, viewer.id, request.params.id, form.data);
+    try {
+      await editPerson(app.db, viewer.id, request.params.id, form.data);
+    } catch (error) {
+      if (!(error instanceof ChangeRefusedError)) throw error;
+      reply.code(409);
+      return renderPerson(request, reply, request.params.id, { errors: { email: error.message }, values: { name: form.data.name, email: form.data.email } });
+    }
     setFlash(request, 'Details saved.');
     return reply.redirect(`/people/${request.params.id}`, 303);
   });

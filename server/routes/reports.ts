@@ -1,7 +1,7 @@
 /** Reports: a team's consensus heatmap and findings, the site comparison and role growth, each with its table and CSV. */
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { groupRoleKeys } from '../access/group-roles.js';
@@ -17,8 +17,8 @@ import { requireViewer, type Viewer } from '../plugins/auth.js';
 import { streamExportRows, type ExportRow } from '../repositories/export.js';
 import { consensusForGroup } from '../repositories/consensus.js';
 import { listDistricts } from '../repositories/organisation.js';
-import { listChecks } from '../repositories/progress-checks.js';
-import { checksByIds, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
+import { checkProgressTotals, listChecks, type ProgressTotals } from '../repositories/progress-checks.js';
+import { checksByIds, latestCheckWithConsensus, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
 import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { checkAdministration } from '../services/organisation-access.js';
@@ -28,6 +28,7 @@ import { actionCountsByGroup } from '../repositories/action-plans.js';
 import { checkState, todayUtc } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { changeBetween, growthPoints, medianOfCounts, siteRows, sortSites, teamFindings } from '../services/reports.js';
+import { sendCsv, UTF8_BOM } from './csv.js';
 import { idField } from './fields.js';
 
 const params = z.object({ id: idField, groupId: idField });
@@ -43,14 +44,12 @@ const siteQuery = formatQuery.extend({
   sort: z.string().regex(/^(overall|\d+)$/, 'Sort by overall or by a principle number.').default('overall'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
-const growthQuery = formatQuery.extend({ role: roleField.default('improvement-team'), district: optionalId });
-
-function sendCsv(reply: FastifyReply, name: string, csv: string): FastifyReply {
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`)
-    .send(csv);
-}
+const growthQuery = formatQuery.extend({
+  role: roleField.default('improvement-team'),
+  district: optionalId,
+  /** Open checks are left out unless asked for: their consensus is still being agreed. */
+  open: z.enum(['1'], { message: 'open can only be 1' }).optional(),
+});
 
 const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   const currentMap = (): IcMap => {
@@ -142,18 +141,32 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const map = currentMap();
     const role = roleOf(map, query.role);
     const [checks, districts] = await Promise.all([listChecks(app.db, viewer.scope), listDistricts(app.db, viewer.scope)]);
-    const checkId = query.check ?? checks[0]?.id;
+    // By default the newest check with any consensus: an open check with nothing agreed yet shows nothing.
+    const checkId = query.check ?? (await latestCheckWithConsensus(app.db, viewer.scope, role.key, checks.map((c) => c.id))) ?? checks[0]?.id;
     const check = checkId === undefined ? undefined : (await visibleCheck(app.db, viewer.scope, checkId)).check;
     const principle = query.sort === 'overall' ? null : query.sort;
     const rows = check === undefined ? [] : await siteComparison(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null });
     const sites = sortSites(siteRows(rows), map, principle);
+    const outcomeCount = role.outcomes.length;
+    const agreed = {
+      all: sites.filter((site) => site.cells.size >= outcomeCount).length,
+      some: sites.filter((site) => site.cells.size > 0 && site.cells.size < outcomeCount).length,
+      none: sites.filter((site) => site.cells.size === 0).length,
+    };
     if (query.format === 'csv') {
       return sendCsv(
         reply,
         `icmap-site-comparison-${check?.id ?? 'none'}-${role.key}`,
         safeCsv(
           ['site', 'district', 'outcome', 'level', 'dissent', 'change_since_previous_check'],
-          sites.flatMap((site) => [...site.cells].map(([code, cell]) => [site.label, site.place, code, cell.level, cell.dissent ? 'yes' : '', cell.change ?? ''])),
+          sites.flatMap((site) =>
+            role.outcomes.map((outcome) => {
+              const cell = site.cells.get(outcome.code);
+              return cell === undefined
+                ? [site.label, site.place, outcome.code, 'not yet agreed', '', '']
+                : [site.label, site.place, outcome.code, cell.level, cell.dissent ? 'yes' : '', cell.change ?? ''];
+            }),
+          ),
         ),
       );
     }
@@ -176,6 +189,9 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       sites: shown,
       followThrough: shown.map((site) => ({ groupId: site.groupId, label: site.label, counts: actionCounts.find((row) => row.group_id === site.groupId) ?? { done: 0, overdue: 0, total: 0 } })),
       total: sites.length,
+      agreed,
+      outcomeCount,
+      state: check === undefined ? undefined : checkState(check),
       pages,
       filter: filter.toString(),
       levelName: (level: number) => levelName(map, level),
@@ -185,11 +201,11 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
           : siteHeatmapSvg({
               id: 'site-heatmap',
               title: `${role.name} consensus by site${check === undefined ? '' : `, ${check.name}`}`,
-              description: `Rows are sites (${shown.length} of ${sites.length}), columns the ${role.outcomes.length} outcomes; darker is closer to Level 1 (Ideal). Arrows show the change since each group's previous check.`,
+              description: `Rows are sites (${shown.length} of ${sites.length}), columns the ${role.outcomes.length} outcomes; darker is closer to Level 1 (Ideal). Arrows show the change since each group's previous check; hatched cells are not yet agreed.`,
               levelCount: map.levels.length,
               levelLabel: (level) => levelName(map, level),
               principles,
-              rows: shown.map((site) => ({ key: String(site.groupId), label: site.label, href: check === undefined ? undefined : `/checks/${check.id}/groups/${site.groupId}/report` })),
+              rows: shown.map((site) => ({ key: String(site.groupId), label: site.label, fullLabel: site.fullLabel, href: check === undefined ? undefined : `/checks/${check.id}/groups/${site.groupId}/report` })),
               cells: shown.flatMap((site) => [...site.cells].map(([code, cell]) => ({ rowKey: String(site.groupId), outcomeCode: code, level: cell.level, dissent: cell.dissent, change: cell.change }))),
             }),
     });
@@ -206,27 +222,49 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       roleLevelCounts(app.db, viewer.scope, { roleKey: role.key, districtId: query.district ?? null }),
       listDistricts(app.db, viewer.scope),
     ]);
-    const checks = await checksByIds(app.db, [...new Set(rows.map((row) => row.check_id))]);
-    const points = growthPoints(rows, map.levels.length);
+    const withConsensus = await checksByIds(app.db, [...new Set(rows.map((row) => row.check_id))]);
+    const openChecks = withConsensus.filter((check) => checkState(check) !== 'closed');
+    const checks = query.open === '1' ? withConsensus : withConsensus.filter((check) => checkState(check) === 'closed');
+    const shownIds = new Set(checks.map((check) => check.id));
+    const points = growthPoints(
+      rows.filter((row) => shownIds.has(row.check_id)),
+      map.levels.length,
+    );
+    // How far each open check has got, for this role and place: "in progress: k of n groups agreed".
+    const progress = new Map<number, ProgressTotals>();
+    for (const check of openChecks) {
+      progress.set(check.id, await checkProgressTotals(app.db, check.id, viewer.scope, { roleKey: role.key, outcomeCount: role.outcomes.length, ...(query.district === undefined ? {} : { districtId: query.district }) }));
+    }
+    const progressText = (id: number): string => {
+      const totals = progress.get(id);
+      return totals === undefined ? '' : `${totals.groups_agreed} of ${totals.groups} ${totals.groups === 1 ? 'group' : 'groups'} agreed`;
+    };
     if (query.format === 'csv') {
       const checkName = new Map(checks.map((check) => [check.id, check.name]));
       return sendCsv(
         reply,
         `icmap-growth-${role.key}`,
         safeCsv(
-          ['check', 'opens_on', 'outcome', ...map.levels.map((level) => `groups_at_level_${level.level}`), 'median'],
+          ['check', 'opens_on', 'status', 'outcome', ...map.levels.map((level) => `groups_at_level_${level.level}`), 'median'],
           checks.flatMap((check) =>
             points
               .filter((point) => point.checkId === check.id)
               .sort((a, b) => a.outcomeCode.localeCompare(b.outcomeCode, 'en', { numeric: true }))
-              .map((point) => [checkName.get(point.checkId) ?? '', check.opens_on, point.outcomeCode, ...point.counts, point.median]),
+              .map((point) => [
+                checkName.get(point.checkId) ?? '',
+                check.opens_on,
+                progress.has(check.id) ? `in progress: ${progressText(check.id)}` : 'closed',
+                point.outcomeCode,
+                ...point.counts,
+                point.median,
+              ]),
           ),
         ),
       );
     }
     // Districts side by side: each district's median in the latest check, and its change since the one before.
     // The latest closed check is the settled picture; an open check is still being agreed.
-    const latest = checks.filter((check) => checkState(check) === 'closed').at(-1) ?? checks.at(-1);
+    const latest = checks.filter((check) => checkState(check) === 'closed').at(-1);
     const before = latest === undefined ? undefined : checks[checks.indexOf(latest) - 1];
     const visibleDistricts = districts.filter((district) => district.archived_at === null);
     // Counts per district, check and outcome, indexed once: the side-by-side table reads each many times.
@@ -259,10 +297,12 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       role,
       roles: groupRoleKeys.map((key) => ({ key, name: roleOf(map, key).name })),
       districts,
-      checks,
+      checks: checks.map((check) => ({ ...check, inProgress: progress.has(check.id), progress: progressText(check.id) })),
+      openChecks: openChecks.map((check) => ({ ...check, progress: progressText(check.id) })),
       points,
       sideBySide,
       latest,
+      csvHref: `/reports/growth?${new URLSearchParams({ role: role.key, ...(query.district === undefined ? {} : { district: String(query.district) }), ...(query.open === '1' ? { open: '1' } : {}), format: 'csv' }).toString()}`,
       chart:
         checks.length === 0
           ? ''
@@ -272,7 +312,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
               description: `For each outcome, how many groups agreed each level in each check (dot size), and the median (line). Level 1 (Ideal) is at the top: growth points up.`,
               levelCount: map.levels.length,
               levelLabel: (level) => levelName(map, level),
-              checks: checks.map((check) => ({ key: String(check.id), label: check.name })),
+              checks: checks.map((check) => ({ key: String(check.id), label: check.name, inProgress: progress.has(check.id), progress: progressText(check.id) })),
               outcomes: role.outcomes.map((outcome) => ({ code: outcome.code, title: outcome.title })),
               points: points.map((point) => ({ outcomeCode: point.outcomeCode, checkKey: String(point.checkId), counts: point.counts, median: point.median })),
             }),
@@ -282,11 +322,11 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
 
 export default reportRoutes;
 
-const EXPORT_FIELDS = ['check', 'check_opens_on', 'district', 'site', 'group', 'role', 'member', 'outcome', 'placement', 'consensus_level'];
+const EXPORT_FIELDS = ['check', 'check_opens_on', 'district', 'site', 'group', 'role', 'member', 'outcome', 'placement', 'consensus_level', 'rationale', 'dissent', 'next_step'];
 
 /** CSV text of the full export, a thousand rows at a time, so a network-sized export never sits in memory. */
 async function* exportCsv(rows: AsyncGenerator<ExportRow[]>): AsyncGenerator<string> {
-  yield `${EXPORT_FIELDS.join(',')}\r\n`;
+  yield `${UTF8_BOM}${EXPORT_FIELDS.join(',')}\r\n`;
   let batch: (string | number | null)[][] = [];
   const flush = (): string => {
     const text = `${safeCsv(EXPORT_FIELDS, batch).split('\r\n').slice(1).join('\r\n')}\r\n`;
@@ -306,6 +346,9 @@ async function* exportCsv(rows: AsyncGenerator<ExportRow[]>): AsyncGenerator<str
         row.outcome_code,
         row.member_number === null ? null : row.not_sure === 1 ? 'not sure' : row.placement,
         row.consensus_level,
+        row.rationale,
+        row.dissent,
+        row.next_step,
       ]);
       if (batch.length >= 1000) {
         yield flush();

@@ -159,6 +159,20 @@ export function addMembership(db: Kysely<Database>, actorId: number, groupId: nu
   });
 }
 
+/** Creates a person and seats them in a group, in one transaction: from the group page, for someone not in ICMap yet. */
+export function addNewMember(db: Kysely<Database>, actorId: number, groupId: number, person: { name: string; email: string }, isFacilitator: boolean): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    if ((await findPersonByEmail(trx, person.email)) !== undefined) {
+      throw new ChangeRefusedError(`Someone with the email address ${person.email} already exists.`);
+    }
+    const personId = await createPerson(trx, person);
+    await recordAudit(trx, { actorId, action: 'person.create', subject: auditSubject.person(personId), detail: { email: person.email } });
+    await addMember(trx, groupId, personId, isFacilitator);
+    await recordAudit(trx, { actorId, action: 'group.add-member', subject: auditSubject.group(groupId), detail: { personId, isFacilitator } });
+    return personId;
+  });
+}
+
 export function removeMembership(db: Kysely<Database>, actorId: number, groupId: number, personId: number): Promise<void> {
   return inTransaction(db, async (trx) => {
     await removeMember(trx, groupId, personId);

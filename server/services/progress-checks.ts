@@ -1,4 +1,4 @@
-/** Opening, closing and reopening progress checks, and whether one is open today. */
+/** Opening, closing, reopening and moving the dates of progress checks, and whether one is open today. */
 import type { Kysely } from 'kysely';
 import { may } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
@@ -7,7 +7,7 @@ import { isoNow } from '../db/types.js';
 import type { MapCatalog } from '../maps/catalog.js';
 import { recordAudit } from '../repositories/audit.js';
 import { activeGroupIds } from '../repositories/organisation.js';
-import { addCheckGroups, createCheck, setCheckClosedAt } from '../repositories/progress-checks.js';
+import { addCheckGroups, createCheck, setCheckClosedAt, setCheckDates } from '../repositories/progress-checks.js';
 import { ChangeRefusedError } from './organisation.js';
 import { ForbiddenError } from './organisation-access.js';
 
@@ -89,5 +89,32 @@ export async function reopenCheck(db: Kysely<Database>, actor: { id: number; sco
   await db.transaction().execute(async (trx) => {
     await setCheckClosedAt(trx, check.id, null, closesOn);
     await recordAudit(trx, { actorId: actor.id, action: 'check.reopen', subject: `check:${check.id}`, detail: { closesOn } });
+  });
+}
+
+/**
+ * Moves an open or upcoming check's dates, usually to extend the deadline. The closing day must not be
+ * in the past (closing is its own, confirmed action) nor before the opening day.
+ */
+export async function changeCheckDates(
+  db: Kysely<Database>,
+  actor: { id: number; scope: AccessScope },
+  check: ProgressCheck,
+  dates: { opensOn: string; closesOn: string },
+  today = todayUtc(),
+): Promise<void> {
+  if (!may(actor.scope, 'manage', { kind: 'check', districtId: check.district_id })) throw new ForbiddenError();
+  if (checkState(check, today) === 'closed') throw new ChangeRefusedError('This check is closed: reopen it to give it a new closing date.');
+  if (dates.closesOn < today) throw new ChangeRefusedError('Choose a closing date from today on. To end the check now, close it.');
+  if (dates.closesOn < dates.opensOn) throw new ChangeRefusedError('The closing date must not be before the opening date.');
+  if (dates.opensOn === check.opens_on && dates.closesOn === check.closes_on) return;
+  await db.transaction().execute(async (trx) => {
+    await setCheckDates(trx, check.id, dates);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: 'check.dates',
+      subject: `check:${check.id}`,
+      detail: { opensOn: dates.opensOn, closesOn: dates.closesOn, previousOpensOn: check.opens_on, previousClosesOn: check.closes_on },
+    });
   });
 }

@@ -62,6 +62,8 @@ export interface SiteRow {
   cells: Map<string, { level: number; dissent: boolean; change: Change | null }>;
   /** Mean agreed level over all outcomes, or over one principle's: lower is better. */
   mean: number;
+  /** The full name, for the table and the chart's hover text: a site label is never cut off there. */
+  fullLabel: string;
 }
 
 export function siteRows(rows: readonly SiteComparisonRow[]): SiteRow[] {
@@ -69,9 +71,11 @@ export function siteRows(rows: readonly SiteComparisonRow[]): SiteRow[] {
   for (const row of rows) {
     let site = byGroup.get(row.group_id);
     if (site === undefined) {
-      site = { groupId: row.group_id, label: row.site_name ?? row.group_name, place: row.district_name ?? '', cells: new Map(), mean: 0 };
+      const label = row.site_name ?? row.group_name;
+      site = { groupId: row.group_id, label, fullLabel: row.district_name === null ? label : `${label} (${row.district_name})`, place: row.district_name ?? '', cells: new Map(), mean: 0 };
       byGroup.set(row.group_id, site);
     }
+    if (row.outcome_code === null || row.level === null) continue;
     site.cells.set(row.outcome_code, { level: row.level, dissent: row.dissent === 1, change: changeBetween(row.previous_level, row.level) });
   }
   return [...byGroup.values()];

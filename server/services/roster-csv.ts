@@ -60,7 +60,40 @@ function roleLookup(roles: readonly Role[]): (value: string) => string | undefin
   return (value) => byLabel.get(value.trim().toLowerCase());
 }
 
-export function parseRoster(text: string, roles: readonly Role[]): ParsedRoster {
+/**
+ * Other names people give the columns, compared after folding case, spaces, "-" and "_":
+ * "School" for site, "E-mail" for email, and so on.
+ */
+const HEADER_ALIASES: Record<string, (typeof ROSTER_COLUMNS)[number]> = {
+  email: 'email',
+  'e mail': 'email',
+  'email address': 'email',
+  mail: 'email',
+  name: 'name',
+  'full name': 'name',
+  person: 'name',
+  district: 'district',
+  'district name': 'district',
+  site: 'site',
+  'site name': 'site',
+  school: 'site',
+  'school name': 'site',
+  campus: 'site',
+  role: 'role',
+  'group role': 'role',
+  'map role': 'role',
+  facilitator: 'facilitator',
+  facilitates: 'facilitator',
+  'is facilitator': 'facilitator',
+};
+
+export function rosterColumnOf(header: string): (typeof ROSTER_COLUMNS)[number] | undefined {
+  return HEADER_ALIASES[header.trim().toLowerCase().replace(/[\s_-]+/g, ' ')];
+}
+
+export function parseRoster(input: string, roles: readonly Role[]): ParsedRoster {
+  // One kind of line ending, so line numbers count the same in CRLF (Windows) and LF files.
+  const text = input.replace(/\r\n?/g, '\n');
   const problems: RosterProblem[] = [];
   const records: { line: number; cells: string[] }[] = [];
   let lineOfNextRow = 1;
@@ -86,7 +119,11 @@ export function parseRoster(text: string, roles: readonly Role[]): ParsedRoster 
   const header = nonEmpty.shift();
   if (header === undefined) return { rows: [], problems: [{ line: 0, column: null, reason: 'The file is empty.' }] };
 
-  const columnIndex = new Map(header.cells.map((cell, index) => [cell.trim().toLowerCase(), index]));
+  const columnIndex = new Map<string, number>();
+  for (const [index, cell] of header.cells.entries()) {
+    const column = rosterColumnOf(cell);
+    if (column !== undefined && !columnIndex.has(column)) columnIndex.set(column, index);
+  }
   const missing = ROSTER_COLUMNS.filter((column) => !columnIndex.has(column));
   if (missing.length > 0) {
     return {
@@ -95,7 +132,7 @@ export function parseRoster(text: string, roles: readonly Role[]): ParsedRoster 
         {
           line: header.line,
           column: missing.join(', '),
-          reason: `The first line must name the columns ${ROSTER_COLUMNS.join(', ')}; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
+          reason: `The first line must name the columns ${ROSTER_COLUMNS.join(', ')} ("school" for site is fine); ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
         },
       ],
     };

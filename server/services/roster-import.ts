@@ -33,6 +33,8 @@ export interface PlannedRow extends RosterRow {
   /** What happens to the membership: joins the group, changes facilitator, or nothing. */
   membership: RowAction;
   groupLabel: string;
+  /** True when the group already exists (the row joins it); false when the import creates it. */
+  groupExists: boolean;
 }
 
 export interface RosterPlan {
@@ -106,7 +108,7 @@ export async function planRoster(db: Db, text: string, roles: readonly Role[]): 
     const membership = person === undefined || group === undefined ? undefined : await findMembership(db, group.id, person.id);
     const membershipAction: RowAction =
       membership === undefined ? 'create' : (membership.is_facilitator === 1) === row.facilitator ? 'unchanged' : 'update';
-    rows.push({ ...row, person: personAction, membership: membershipAction, groupLabel: label });
+    rows.push({ ...row, person: personAction, membership: membershipAction, groupLabel: group?.name ?? label, groupExists: group !== undefined });
   }
 
   const rowOutcome = (row: PlannedRow): RowAction => (row.person === 'create' ? 'create' : row.person === 'update' || row.membership !== 'unchanged' ? 'update' : 'unchanged');

@@ -9,6 +9,30 @@ for (const input of document.querySelectorAll('[data-select-on-focus]')) {
   input.addEventListener('focus', () => input.select());
 }
 
+// Invitation links get a Copy button (without JavaScript the link is selected whole, ready to copy by hand).
+for (const input of document.querySelectorAll('input[data-copy]')) {
+  if (!(input instanceof HTMLInputElement)) continue;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'button button--quiet';
+  button.textContent = 'Copy link';
+  const label = input.labels?.[0]?.textContent?.trim();
+  if (label) button.setAttribute('aria-label', `Copy link: ${label}`);
+  const status = document.createElement('span');
+  status.setAttribute('role', 'status');
+  status.className = 'muted small';
+  input.after(button, status);
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(input.value);
+      status.textContent = 'Copied.';
+    } catch {
+      input.select();
+      status.textContent = 'Selected: press Ctrl+C (or ⌘C) to copy.';
+    }
+  });
+}
+
 // The first field with an error, or the error summary, takes focus so keyboard users land on it.
 const errorSummary = document.querySelector('.error-summary');
 if (errorSummary instanceof HTMLElement) errorSummary.focus();

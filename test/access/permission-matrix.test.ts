@@ -118,6 +118,7 @@ const routes: Route[] = [
   get('/people/memberB1',         (f) => `/people/${f.people.memberB1.id}`,                 [200, 200, 404, 404, 404, 404, 200, 303]),
   get('/people/admin',            (f) => `/people/${f.people.admin.id}`,                    [200, 200, 404, 404, 404, 404, 404, 303]),
   get('/admin/audit',             () => '/admin/audit',                                     [200, 403, 404, 404, 404, 404, 404, 303]),
+  get('/admin/audit?who=&kind=people&from=2020-01-01', () => '/admin/audit?who=ada&kind=people&from=2020-01-01', [200, 403, 404, 404, 404, 404, 404, 303]),
   get('/admin/import',            () => '/admin/import',                                    [200, 403, 404, 404, 404, 404, 404, 303]),
   get('/admin/import/template.csv', () => '/admin/import/template.csv',                     [200, 403, 404, 404, 404, 404, 404, 303]),
 
@@ -502,6 +503,93 @@ describe('links handed out by leaders', () => {
       expect(await snapshot(f.app.db)).toEqual(before);
     } finally {
       await f.app.close();
+    }
+  });
+});
+
+describe('permission matrix: running a progress check (a network check and a check of district A)', () => {
+  const day = (offset: number): string => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  /** Opens both checks as the admin, directly: the matrix is about who may use them. */
+  async function withChecks(f: NetworkFixture): Promise<{ network: number; districtA: number }> {
+    const admin = await findPerson(f.app.db, f.people.admin.id);
+    const actor = { id: f.people.admin.id, scope: await loadAccessScope(f.app.db, admin!) };
+    const input = { mapId: 'txnsi', opensOn: day(0), closesOn: day(14), roleKeys: ['improvement-team'] };
+    return {
+      network: await openCheck(f.app.db, f.app.maps, actor, { ...input, name: 'Network check', districtId: null }),
+      districtA: await openCheck(f.app.db, f.app.maps, actor, { ...input, name: 'Alder check', districtId: f.districts.A.id }),
+    };
+  }
+  type Which = 'network' | 'districtA';
+  interface CheckRoute {
+    method: 'GET' | 'POST';
+    label: string;
+    which: Which;
+    path: (id: number) => string;
+    form?: Form;
+    audit?: string;
+    statuses: Statuses;
+  }
+  const dates = { opens_on: day(0), closes_on: day(30) };
+  // prettier-ignore
+  const checkRoutes: CheckRoute[] = [
+    //                                                                                                                     adm  hub  dlA  slA1 facA1 memA1 memB1 anon
+    { method: 'GET',  label: '/checks/network',                 which: 'network',   path: (id) => `/checks/${id}`,                   statuses: [200, 200, 200, 200, 200, 200, 200, 303] },
+    { method: 'GET',  label: '/checks/network?format=csv',      which: 'network',   path: (id) => `/checks/${id}?format=csv`,        statuses: [200, 200, 200, 200, 200, 200, 200, 303] },
+    { method: 'GET',  label: '/checks/network/close (confirm)', which: 'network',   path: (id) => `/checks/${id}/close`,             statuses: [200, 403, 403, 403, 403, 403, 403, 303] },
+    { method: 'GET',  label: '/checks/districtA',               which: 'districtA', path: (id) => `/checks/${id}`,                   statuses: [200, 200, 200, 200, 200, 200, 404, 303] },
+    { method: 'GET',  label: '/checks/districtA?format=csv',    which: 'districtA', path: (id) => `/checks/${id}?format=csv`,        statuses: [200, 200, 200, 200, 200, 200, 404, 303] },
+    { method: 'GET',  label: '/checks/districtA/close (confirm)', which: 'districtA', path: (id) => `/checks/${id}/close`,            statuses: [200, 403, 200, 403, 403, 403, 404, 303] },
+    { method: 'POST', label: '/checks/network/dates',           which: 'network',   path: (id) => `/checks/${id}/dates`, form: dates, audit: 'check.dates', statuses: [303, 403, 403, 403, 403, 403, 403, 303] },
+    { method: 'POST', label: '/checks/districtA/dates',         which: 'districtA', path: (id) => `/checks/${id}/dates`, form: dates, audit: 'check.dates', statuses: [303, 403, 303, 403, 403, 403, 404, 303] },
+    { method: 'POST', label: '/checks/network/close',           which: 'network',   path: (id) => `/checks/${id}/close`, form: { confirm: 'yes' }, audit: 'check.close', statuses: [303, 403, 403, 403, 403, 403, 403, 303] },
+    { method: 'POST', label: '/checks/districtA/close',         which: 'districtA', path: (id) => `/checks/${id}/close`, form: { confirm: 'yes' }, audit: 'check.close', statuses: [303, 403, 303, 403, 403, 403, 404, 303] },
+  ];
+  const checkCells = checkRoutes.flatMap((route) =>
+    personas.map((persona, index) => ({ persona, route, expected: route.statuses[index]!, name: `${persona}: ${route.method} ${route.label} → ${route.statuses[index]!}` })),
+  );
+  const succeeds = (cell: (typeof checkCells)[number]): boolean => cell.route.method === 'POST' && cell.persona !== 'anonymous' && cell.expected < 400;
+  const sendTo = (agent: Agent, cell: (typeof checkCells)[number], ids: { network: number; districtA: number }) => {
+    const url = cell.route.path(ids[cell.route.which]);
+    return cell.route.method === 'GET' ? agent.get(url) : agent.post(url, cell.route.form ?? {}, { tokenFrom: cell.persona === 'anonymous' ? '/sign-in' : '/' });
+  };
+
+  let f: NetworkFixture;
+  let ids: { network: number; districtA: number };
+  const agents = new Map<Persona, Agent>();
+  beforeAll(async () => {
+    f = await buildNetworkFixture();
+    ids = await withChecks(f);
+    for (const [index, persona] of personas.entries()) agents.set(persona, await agentFor(f, persona, index));
+  });
+  afterAll(async () => {
+    await f.app.close();
+  });
+
+  it.each(checkCells.filter((cell) => !succeeds(cell)).map((cell) => [cell.name, cell] as const))('%s', async (_name, cell) => {
+    const before = await snapshot(f.app.db);
+    const checksBefore = await f.app.db.selectFrom('progress_checks').selectAll().orderBy('id').execute();
+    const response = await sendTo(agents.get(cell.persona)!, cell, ids);
+    expect(response.statusCode).toBe(cell.expected);
+    if (cell.expected === 404) expect(response.body).toMatch(/in your part of the network|There is no/);
+    if (cell.expected === 403) expect(response.body).toContain('your role does not let you change it');
+    expect(await snapshot(f.app.db)).toEqual(before);
+    expect(await f.app.db.selectFrom('progress_checks').selectAll().orderBy('id').execute()).toEqual(checksBefore);
+  });
+
+  it.concurrent.for(checkCells.filter(succeeds).map((cell) => [cell.name, cell] as const))('%s', async ([, cell], { expect }) => {
+    const fresh = await buildNetworkFixture();
+    try {
+      const freshIds = await withChecks(fresh);
+      const agent = await agentFor(fresh, cell.persona, 0);
+      const before = await auditEvents(fresh.app.db);
+      const response = await sendTo(agent, cell, freshIds);
+      expect(response.statusCode).toBe(cell.expected);
+      expect(response.headers.location).toBe(`/checks/${freshIds[cell.route.which]}`);
+      const after = await auditEvents(fresh.app.db);
+      expect(after).toHaveLength(before.length + 1);
+      expect(after.at(-1)).toMatchObject({ action: cell.route.audit, actor_id: meOf(fresh, cell.persona).id });
+    } finally {
+      await fresh.app.close();
     }
   });
 });

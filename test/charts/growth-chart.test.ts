@@ -159,7 +159,7 @@ describe('growthChartSvg', () => {
     expect(runs.every((run) => run.length === 1)).toBe(true);
   });
 
-  it('numbers the checks and spells them out below when their names do not fit, escaping them', () => {
+  it('names every check on the axis: slanted under the bottom row of panels when the names do not fit across, escaped', () => {
     const checks = [
       { key: 'a', label: 'Fall 2024 progress check' },
       { key: 'b', label: 'Spring <2025> & "final"' },
@@ -167,12 +167,30 @@ describe('growthChartSvg', () => {
     const svg = growthChartSvg(makeInput({ checks, points: [] }));
     expect(svg).not.toContain('<2025>');
     const root = expectAccessibleChart(svg, 'growth', 'growth');
-    const labels = byClass(panel(root, '1.1'), 'x-label');
-    expect(labels.map((label) => visibleText(label))).toEqual(['1', '2']);
-    expect(tooltip(labels[1]!)).toBe('Spring <2025> & "final"');
-    expect(tooltip(byClass(root, 'check-key')[0]!)).toBe('Checks: 1 = Fall 2024 progress check · 2 = Spring <2025> & "final"');
+    const last = OUTCOMES.at(-1)!.code;
+    const labels = byClass(panel(root, last), 'x-label');
+    expect(labels.map((label) => visibleText(label))).toEqual(['Fall 2024 progress check', 'Spring <2025> & "final"']);
+    expect(labels[0]!.attrs.transform).toMatch(/^rotate\(-40 /);
+    // The top rows keep their ticks but no labels; no numbered key to look things up in.
+    expect(byClass(panel(root, '1.1'), 'x-label')).toHaveLength(0);
+    expect(byClass(panel(root, '1.1'), 'x-tick')).toHaveLength(2);
+    expect(byClass(root, 'check-key')).toHaveLength(0);
     expect(byClass(root, 'dot')).toHaveLength(0);
     expect(byClass(root, 'median-line')).toHaveLength(0);
+  });
+
+  it('draws a check still in progress apart: marked on the axis, hollow dots, a dashed median line, and a legend entry', () => {
+    const checks = [...CHECKS.slice(0, 2), { key: '2', label: 'Spring', inProgress: true, progress: '3 of 8 groups agreed' }];
+    const root = parseXml(growthChartSvg(makeInput({ checks })));
+    const element = panel(root, '1.1');
+    const spring = byClass(element, 'dot').filter((dot) => dot.attrs['data-check'] === '2');
+    expect(spring.length).toBeGreaterThan(0);
+    expect(spring.every((dot) => dot.attrs.fill === '#ffffff' && dot.attrs['stroke-dasharray'] !== undefined)).toBe(true);
+    expect(tooltip(spring[0]!)).toContain('Spring (in progress)');
+    expect(byClass(element, 'dot').filter((dot) => dot.attrs['data-check'] === '4').every((dot) => dot.attrs.fill !== '#ffffff')).toBe(true);
+    expect(byClass(element, 'median-line--in-progress')).toHaveLength(1);
+    expect(byClass(element, 'median-line--in-progress')[0]!.attrs['stroke-dasharray']).toBe('4 3');
+    expect(visibleText(byClass(root, 'legend--in-progress')[0]!)).toContain('Spring: in progress (3 of 8 groups agreed), so partial.');
   });
 
   it('includes the level legend and the median and dot-size key', () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('a check with many groups', () => {
   it('lists its groups a hundred to a page, with the total', async () => {
     const first = await admin.get(checkUrl);
-    expect(first.body).toContain('122 in your part of the network');
+    expect(first.body).toContain('122 groups take part in your part of the network');
     expect(first.body.match(/\/consensus"/g)?.length).toBe(100);
     expect(first.body).toContain('Page 1 of 2');
     const second = await admin.get(`${checkUrl}?page=2`);

@@ -581,7 +581,7 @@ describe('recording the consensus', () => {
     const base = consensusUrl(id, f.groups.teamA1.id);
     const fay = await as('facilitatorA1');
     expect((await fay.post(`${base}/1.1`, { level: '2', version: '0' })).statusCode).toBe(303);
-    expect((await admin.post(`/checks/${id}/close`)).statusCode).toBe(303);
+    expect((await admin.post(`/checks/${id}/close`, { confirm: 'yes' })).statusCode).toBe(303);
 
     const before = await everything(f);
     const update = await fay.post(`${base}/1.1`, { level: '3', version: '1' });

@@ -194,11 +194,11 @@ describe('closing early and reopening', () => {
     // Nobody but the check's managers closes it.
     const refusedBefore = await checkTables(f);
     for (const persona of ['memberA1', 'facilitatorA1', 'districtLeaderA', 'hubMember'] as const) {
-      expect((await (await as(persona)).post(`/checks/${id}/close`)).statusCode, persona).toBe(403);
+      expect((await (await as(persona)).post(`/checks/${id}/close`, { confirm: 'yes' })).statusCode, persona).toBe(403);
     }
     expect(await checkTables(f)).toEqual(refusedBefore);
 
-    const close = await admin.post(`/checks/${id}/close`);
+    const close = await admin.post(`/checks/${id}/close`, { confirm: 'yes' });
     expect(close.statusCode).toBe(303);
     expect(close.headers.location).toBe(`/checks/${id}`);
     const closed = await f.app.db.selectFrom('progress_checks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -234,12 +234,12 @@ describe('closing early and reopening', () => {
   it('the district leader closes and reopens a check of their district, but not a network check', async () => {
     const leader = await as('districtLeaderA');
     const own = await openCheck(f, leader, { place: `district-${f.districts.A.id}` });
-    expect((await leader.post(`/checks/${own}/close`)).statusCode).toBe(303);
+    expect((await leader.post(`/checks/${own}/close`, { confirm: 'yes' })).statusCode).toBe(303);
     expect((await leader.post(`/checks/${own}/reopen`, { closes_on: utcDay(3) })).statusCode).toBe(303);
 
     const network = await openCheck(f, await as('admin'));
     const before = await checkTables(f);
-    expect((await leader.post(`/checks/${network}/close`)).statusCode).toBe(403);
+    expect((await leader.post(`/checks/${network}/close`, { confirm: 'yes' })).statusCode).toBe(403);
     expect(await checkTables(f)).toEqual(before);
   });
 });

@@ -334,7 +334,7 @@ describe('after the check closes', () => {
   it('the pages render read-only (disabled fieldsets, no buttons) and every POST answers 409, changing nothing', async () => {
     const { id, url, member } = await freshSurvey();
     const version = await answerAll(member, url, () => 2);
-    expect((await (await as('admin')).post(`/checks/${id}/close`)).statusCode).toBe(303);
+    expect((await (await as('admin')).post(`/checks/${id}/close`, { confirm: 'yes' })).statusCode).toBe(303);
 
     const page = await member.get(`${url}?page=1`);
     expect(page.statusCode).toBe(200);

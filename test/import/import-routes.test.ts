@@ -42,7 +42,41 @@ describe('roster import over HTTP', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toContain('attachment');
-    expect(response.body.split(/\r?\n/)[0]).toBe('email,name,district,site,role,facilitator');
+    // A byte order mark first, so Excel reads "Ana López" as UTF-8.
+    expect(response.body.split(/\r?\n/)[0]).toBe('\uFEFFemail,name,district,site,role,facilitator');
+    expect(response.body).toContain('Ana López');
+  });
+
+  it('the template, downloaded as it is (byte order mark and all), imports cleanly', async () => {
+    const template = (await admin.get('/admin/import/template.csv')).rawPayload;
+    const uploaded = await upload(admin, { name: 'template.csv', bytes: new Uint8Array(template) });
+    expect(uploaded.statusCode).toBe(303);
+    const preview = await admin.get(String(uploaded.headers.location));
+    expect(preview.body).not.toContain('Nothing was imported');
+    expect(preview.body).toContain('Import 5 rows');
+  });
+
+  it('a spreadsheet\'s file: "School" for site in any case, CRLF line endings and blank lines keep their line numbers; the preview says which existing group a row joins', async () => {
+    const lines = [
+      'E-mail,Name,District,SCHOOL,Role,Facilitator',
+      'milo.moss@alder.test,Milo Moss,Alder District,Alder Elementary,improvement-team,no',
+      '',
+      'ivy.ink@alder.test,Ivy Ink,Alder District,Alder Elementary,improvement-team,no',
+      '',
+      '',
+      'not-an-email,Bad Row,Alder District,Alder Elementary,improvement-team,no',
+    ];
+    const bad = await admin.get(String((await upload(admin, { name: 'crlf.csv', bytes: lines.join('\r\n') })).headers.location));
+    expect(bad.body).toContain('The file has 1 problem.');
+    expect(bad.body).toMatch(/<td class="numeric">7<\/td><td>email<\/td><td>&quot;not-an-email&quot; is not an email address.<\/td>/);
+
+    const good = await admin.get(String((await upload(admin, { name: 'crlf.csv', bytes: lines.slice(0, 6).join('\r\n') + '\r\n' })).headers.location));
+    expect(good.body).not.toContain('Nothing was imported');
+    const row = (line: number) => new RegExp(`<td class="numeric">${line}</td>[^]*?</tr>`).exec(good.body)?.[0] ?? '';
+    expect(row(4)).toContain('Ivy Ink');
+    expect(row(4)).toContain('joins Alder Elementary improvement team');
+    expect(row(4)).toContain('(existing group)');
+    expect(row(2)).toContain('already in Alder Elementary improvement team');
   });
 
   it('uploads, previews, confirms, and hands out the new people\'s links once, formulas escaped', async () => {

@@ -68,7 +68,7 @@ describe('parseRoster', () => {
     [
       'a missing column',
       'email,name,district,site,facilitator\nana@x.org,Ana,D,S,yes',
-      [{ line: 1, column: 'role', reason: 'The first line must name the columns email, name, district, site, role, facilitator; role is missing.' }],
+      [{ line: 1, column: 'role', reason: 'The first line must name the columns email, name, district, site, role, facilitator ("school" for site is fine); role is missing.' }],
     ],
     [
       'an unknown role',

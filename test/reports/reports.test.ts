@@ -136,7 +136,25 @@ describe('site comparison and growth', () => {
     expect(page.body).not.toContain('Birch High');
     const hub = await (await as('hubMember')).get(`/reports/sites?check=${current}`);
     expect(hub.body).toContain('Birch High');
-    expect(hub.body).toContain('2 groups with consensus');
+    expect(hub.body).toContain('All 2 sites taking part in Spring');
+    // Spring is open and no group agreed all 15 outcomes: shown as partial, not as a result.
+    expect(hub.body).toContain('Spring is in progress: a partial picture, not a result.');
+    expect(hub.body).toMatch(/0 of 2 groups agreed every outcome, 2 agreed some/);
+  });
+
+  it('lists every site taking part, those with nothing agreed as "not yet agreed", and defaults to the newest check with consensus', async () => {
+    // A third check, open, with no consensus at all, and a school-leader group taking part in Spring with nothing agreed.
+    const admin = await as('admin');
+    const scoped = await (await as('hubMember')).get('/reports/sites');
+    expect(scoped.body).toContain('All 2 sites taking part in Spring');
+    const csv = await admin.get(`/reports/sites?check=${current}&role=improvement-team&format=csv`);
+    expect(csv.body.startsWith('\uFEFFsite,')).toBe(true);
+    const rows = Papa.parse<Record<string, string>>(csv.body, { header: true }).data.filter((row) => row.site);
+    expect(rows.filter((row) => row.site === 'Birch High')).toHaveLength(15);
+    expect(rows.find((row) => row.site === 'Birch High' && row.outcome === '1.2')?.level).toBe('not yet agreed');
+    const page = await admin.get(`/reports/sites?check=${current}`);
+    expect(page.body).toContain('not yet agreed');
+    expect(page.body).toContain('legend__not-agreed');
   });
 
   it('marks the change since each group\'s previous check and sorts best first', async () => {
@@ -148,12 +166,25 @@ describe('site comparison and growth', () => {
     expect(rows[0]?.site).toBe('Birch High');
   });
 
+  it('leaves the open check out of growth unless asked, then marks it in progress with k of n groups agreed', async () => {
+    const admin = await as('admin');
+    const closedOnly = Papa.parse<Record<string, string>>((await admin.get('/reports/growth?format=csv')).body, { header: true }).data.filter((row) => row.check);
+    expect(new Set(closedOnly.map((row) => row.check))).toEqual(new Set(['Autumn']));
+    const page = await admin.get('/reports/growth');
+    expect(page.body).toContain('is in progress: 0 of 2 groups agreed');
+    expect(page.body).toContain('It is left out until it closes');
+    const withOpen = await admin.get('/reports/growth?open=1');
+    expect(withOpen.body).toContain('Spring (in progress)');
+    expect(withOpen.body).toContain('legend--in-progress');
+  });
+
   it('shows growth as counts and medians per check, in time order', async () => {
-    const csv = await (await as('admin')).get('/reports/growth?format=csv');
+    const csv = await (await as('admin')).get('/reports/growth?format=csv&open=1');
     const rows = Papa.parse<Record<string, string>>(csv.body, { header: true }).data.filter((row) => row.check);
     const of = (check: string, outcome: string) => rows.find((row) => row.check === check && row.outcome === outcome);
     expect(rows[0]?.check).toBe('Autumn');
-    expect(of('Spring', '1.1')).toMatchObject({ groups_at_level_2: '1', groups_at_level_4: '1', median: '3' });
+    expect(of('Spring', '1.1')).toMatchObject({ status: 'in progress: 0 of 2 groups agreed', groups_at_level_2: '1', groups_at_level_4: '1', median: '3' });
+    expect(of('Autumn', '1.1')).toMatchObject({ status: 'closed' });
     expect(of('Autumn', '1.2')).toMatchObject({ groups_at_level_4: '1', median: '4' });
   });
 
@@ -183,7 +214,10 @@ describe('full export', () => {
     expect(new Set(a1.map((row) => row.member))).toEqual(new Set(['member 1', 'member 2', 'member 3']));
     expect(a1).toHaveLength(45);
     const b1 = rows.filter((row) => row.group === 'Birch High improvement team');
-    expect(b1).toEqual([expect.objectContaining({ member: '', outcome: '1.1', placement: '', consensus_level: '2' })]);
+    expect(b1).toEqual([expect.objectContaining({ member: '', outcome: '1.1', placement: '', consensus_level: '2', rationale: 'because', dissent: '', next_step: 'next for 1.1' })]);
+    // The consensus carries its rationale and next step, a formula escaped; the file opens as UTF-8 in Excel.
+    expect(a1.find((row) => row.outcome === '1.2')).toMatchObject({ consensus_level: '3', rationale: 'because', next_step: "'=SUM(A1:A9) then meet" });
+    expect(response.body.startsWith('\uFEFFcheck,')).toBe(true);
   });
 
   it('is for network admins only', async () => {

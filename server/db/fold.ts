@@ -1,0 +1,9 @@
+/**
+ * Text folded for searching: lower case, accents removed ("Ángela" → "angela"). SQLite has no such
+ * function, so it is registered on each connection as icmap_fold(text).
+ */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export const FOLD_FUNCTION = 'icmap_fold';
