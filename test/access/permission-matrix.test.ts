@@ -203,9 +203,9 @@ const routes: Route[] = [
   get('/checks/network',          (f) => `/checks/${checks(f).network}`,                     [200, 200, 200, 200, 200, 200, 200, 303]),
   get('/checks/districtB',        (f) => `/checks/${checks(f).districtB}`,                   [200, 200, 404, 404, 404, 404, 200, 303]),
   get('/checks/999 (missing)',    () => '/checks/999',                                      [404, 404, 404, 404, 404, 404, 404, 303]),
-  post('/checks/network/close', 'close',          (f) => `/checks/${checks(f).network}/close`,   undefined,                     'check.close',         [303, 403, 403, 403, 403, 403, 403, 303]),
-  post('/checks/districtB/close', 'close',        (f) => `/checks/${checks(f).districtB}/close`, undefined,                     'check.close',         [303, 403, 404, 404, 404, 404, 403, 303]),
-  post('/checks/999/close', 'close (missing)',    () => '/checks/999/close',                     undefined,                     'check.close',         [404, 404, 404, 404, 404, 404, 404, 303]),
+  post('/checks/network/close', 'close',          (f) => `/checks/${checks(f).network}/close`,   () => ({ confirm: 'yes' }),                   'check.close',         [303, 403, 403, 403, 403, 403, 403, 303]),
+  post('/checks/districtB/close', 'close',        (f) => `/checks/${checks(f).districtB}/close`, () => ({ confirm: 'yes' }),                   'check.close',         [303, 403, 404, 404, 404, 404, 403, 303]),
+  post('/checks/999/close', 'close (missing)',    () => '/checks/999/close',                     () => ({ confirm: 'yes' }),                   'check.close',         [404, 404, 404, 404, 404, 404, 404, 303]),
   post('/checks/districtB/reopen', 'reopen',      (f) => `/checks/${checks(f).districtB}/reopen`, () => ({ closes_on: utcDay(20) }), 'check.reopen',   [303, 403, 404, 404, 404, 404, 403, 303]),
   // ---- a group's part in a check: survey, consensus, team report ----
   get('/checks/network/groups/teamA1/self',      (f) => `/checks/${checks(f).network}/groups/${f.groups.teamA1.id}/self`,      [404, 404, 404, 404, 200, 200, 404, 303]),
