@@ -203,8 +203,8 @@ function panel({ input, outcome, left, top, points, x, y, radius, plot, labels }
         el(
           'circle',
           {
+            // Not a tab stop: dozens of dots would be dozens of stops; the table beside the chart has the same counts.
             class: `dot ${levelClass(level)}`,
-            tabindex: 0,
             'data-outcome': outcome.code,
             'data-check': check.key,
             'data-level': level,

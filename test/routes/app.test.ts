@@ -95,6 +95,17 @@ describe('the error handler', () => {
   });
 });
 
+describe('public pages', () => {
+  it('carry a meta description for search results and link previews', async () => {
+    app = await buildTestApp();
+    for (const url of ['/maps', '/maps/txnsi/roles/improvement-team', '/sign-in']) {
+      const page = await app.inject(url);
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).toMatch(/<meta name="description" content="ICMap: self-assessment, team consensus and growth on Innovation Configuration maps/);
+    }
+  });
+});
+
 describe('static files', () => {
   it('serves the stylesheet and the enhancement script', async () => {
     app = await buildTestApp();
