@@ -6,6 +6,7 @@ import * as progressChecks from './0003_progress_checks.js';
 import * as reportIndexes from './0004_report_indexes.js';
 import * as signInAddresses from './0007_sign_in_addresses.js';
 import * as actionPlans from './0009_action_plans.js';
+import * as growthCoverIndex from './0010_growth_cover_index.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_organisation': organisation,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_report_indexes': reportIndexes,
   '0007_sign_in_addresses': signInAddresses,
   '0009_action_plans': actionPlans,
+  '0010_growth_cover_index': growthCoverIndex,
 };

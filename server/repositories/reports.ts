@@ -103,6 +103,54 @@ export async function roleLevelCounts(db: Db, scope: AccessScope, filter: { role
   return query.execute();
 }
 
+export interface OpenCheckAgreement {
+  check_id: number;
+  /** Visible groups of the role (in the district, if one is chosen) taking part in the check. */
+  groups: number;
+  /** Of those, groups with every outcome agreed. */
+  groups_agreed: number;
+}
+
+/**
+ * For the growth page's open checks: how many groups of one role take part and how many have agreed
+ * every outcome, one aggregate for all the checks given (each group's count read from the primary key).
+ */
+export async function openCheckAgreement(
+  db: Db,
+  scope: AccessScope,
+  filter: { checkIds: readonly number[]; roleKey: string; districtId: number | null; outcomeCount: number },
+): Promise<OpenCheckAgreement[]> {
+  if (filter.checkIds.length === 0) return [];
+  let taking = db
+    .selectFrom('check_groups as cg')
+    .innerJoin('groups', 'groups.id', 'cg.group_id')
+    .select('cg.check_id')
+    .select((eb) =>
+      eb
+        .selectFrom('consensus_records as cr')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('cr.check_id', '=', 'cg.check_id')
+        .whereRef('cr.group_id', '=', 'cg.group_id')
+        .as('agreed'),
+    )
+    .where('cg.check_id', 'in', filter.checkIds)
+    .where('groups.role_key', '=', filter.roleKey)
+    .where((eb) => groupIdVisible(eb, 'cg.group_id', scope));
+  if (filter.districtId !== null) {
+    const districtId = filter.districtId;
+    taking = taking
+      .leftJoin('sites', 'sites.id', 'groups.site_id')
+      .where(sql`coalesce(groups.district_id, sites.district_id)`, '=', districtId);
+  }
+  return db
+    .selectFrom(taking.as('t'))
+    .select('t.check_id')
+    .select(sql<number>`count(*)`.as('groups'))
+    .select(sql<number>`coalesce(sum(t.agreed >= ${filter.outcomeCount}), 0)`.as('groups_agreed'))
+    .groupBy('t.check_id')
+    .execute();
+}
+
 export async function checksByIds(db: Db, ids: readonly number[]): Promise<ProgressCheck[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('progress_checks').selectAll().where('id', 'in', ids).orderBy('opens_on').orderBy('id').execute();

@@ -17,8 +17,8 @@ import { requireViewer, type Viewer } from '../plugins/auth.js';
 import { streamExportRows, type ExportRow } from '../repositories/export.js';
 import { consensusForGroup } from '../repositories/consensus.js';
 import { listDistricts } from '../repositories/organisation.js';
-import { checkProgressTotals, listChecks, type ProgressTotals } from '../repositories/progress-checks.js';
-import { checksByIds, latestCheckWithConsensus, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
+import { listChecks } from '../repositories/progress-checks.js';
+import { checksByIds, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
 import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { checkAdministration } from '../services/organisation-access.js';
@@ -231,10 +231,13 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       map.levels.length,
     );
     // How far each open check has got, for this role and place: "in progress: k of n groups agreed".
-    const progress = new Map<number, ProgressTotals>();
-    for (const check of openChecks) {
-      progress.set(check.id, await checkProgressTotals(app.db, check.id, viewer.scope, { roleKey: role.key, outcomeCount: role.outcomes.length, ...(query.district === undefined ? {} : { districtId: query.district }) }));
-    }
+    const agreement = await openCheckAgreement(app.db, viewer.scope, {
+      checkIds: openChecks.map((check) => check.id),
+      roleKey: role.key,
+      districtId: query.district ?? null,
+      outcomeCount: role.outcomes.length,
+    });
+    const progress = new Map(agreement.map((totals) => [totals.check_id, totals]));
     const progressText = (id: number): string => {
       const totals = progress.get(id);
       return totals === undefined ? '' : `${totals.groups_agreed} of ${totals.groups} ${totals.groups === 1 ? 'group' : 'groups'} agreed`;
