@@ -28,7 +28,9 @@ export type Subject =
   /** A group's request for the hub's help. */
   | { kind: 'request'; groupId: number; place: Place }
   /** A person's own placements across checks: private to them, whoever else asks. */
-  | { kind: 'history'; personId: number };
+  | { kind: 'history'; personId: number }
+  /** A person's signed-in sessions (their devices): private to them, whoever else asks. */
+  | { kind: 'sessions'; personId: number };
 
 /**
  * view: read it; oversee: read it as a leader of its place (contact details, later aggregates);
@@ -45,7 +47,7 @@ function leadsPlace(scope: AccessScope, place: Place): boolean {
 
 function maySee(scope: AccessScope, subject: Subject): boolean {
   // Nobody else, not even an admin, sees a person's own placements across checks.
-  if (subject.kind === 'history') return subject.personId === scope.personId;
+  if (subject.kind === 'history' || subject.kind === 'sessions') return subject.personId === scope.personId;
   if (scope.seesWholeNetwork) return true;
   switch (subject.kind) {
     case 'network':
@@ -90,6 +92,8 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
       // A group's facilitators run its plan and ask the hub for help; nobody else writes a group's plan.
       if (subject.kind === 'action' || subject.kind === 'request') return scope.facilitatedGroupIds.includes(subject.groupId);
       if (subject.kind === 'history') return false;
+      // A person ends their own other sessions; an admin who must cut someone off archives them.
+      if (subject.kind === 'sessions') return subject.personId === scope.personId;
       // District leaders run the progress checks of their own district; everything else is the admins'.
       if (subject.kind === 'check' && subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId)) return true;
       return scope.isNetworkAdmin;

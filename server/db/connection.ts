@@ -19,6 +19,12 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 export function openDatabase(databasePath: string, options: { busyTimeoutMs?: number; log?: LogConfig } = {}): DatabaseHandle {
   if (databasePath !== ':memory:') {
     fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+    // The file holds password hashes and sessions: readable by its owner only from its first byte,
+    // whatever the umask. SQLite creates -wal and -shm with the database file's permissions.
+    fs.closeSync(fs.openSync(databasePath, 'a', 0o600));
+    for (const file of [databasePath, `${databasePath}-wal`, `${databasePath}-shm`]) {
+      if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+    }
   }
   const sqlite = new SQLite(databasePath);
   // WAL lets readers work while one writer commits; synchronous=FULL fsyncs every commit so an

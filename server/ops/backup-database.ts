@@ -97,6 +97,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupSumm
   try {
     // Read-only: this tool never writes to the live database. The busy timeout covers the short
     // moments a WAL reader must wait (a checkpoint resetting the log, ICMap starting up).
+    // Owner-only from the start (the copy holds password hashes), not only once it is complete.
+    fs.closeSync(fs.openSync(partial, 'wx', 0o600));
     live = new SQLite(source, { readonly: true, fileMustExist: true });
     live.pragma('busy_timeout = 5000');
     const liveDb = live;

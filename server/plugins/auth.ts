@@ -13,6 +13,7 @@ import { findPerson } from '../repositories/people.js';
 import { deleteExpiredSessions } from '../repositories/sessions.js';
 import { settingOrInsert } from '../repositories/settings.js';
 import { newToken } from '../services/tokens.js';
+import { deviceLabel } from '../services/devices.js';
 import { DatabaseSessionStore } from './session-store.js';
 
 declare module 'fastify' {
@@ -20,6 +21,8 @@ declare module 'fastify' {
     personId?: number;
     /** A one-line confirmation shown on the next page (post/redirect/get). */
     flash?: string;
+    /** "Chrome on Windows": how the person recognises this session among their devices. */
+    device?: string;
   }
   interface FastifyRequest {
     viewer: Viewer | null;
@@ -36,8 +39,11 @@ export interface Viewer {
 
 export const SESSION_COOKIE = 'icmap_session';
 /** A rolling session: a working day without activity signs a person out. */
-const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 const SESSION_TOUCH_MS = 10 * 60 * 1000;
+/** A visitor's session (a sign-in form's CSRF secret) is kept an hour, then swept. */
+const ANONYMOUS_SESSION_LIFETIME_MS = 60 * 60 * 1000;
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 /** Thrown by handlers that need a signed-in person; the error plugin sends them to the sign-in page. */
 export class SignInRequiredError extends Error {
@@ -57,6 +63,7 @@ export function requireViewer(request: FastifyRequest): Viewer {
 export async function startSession(request: FastifyRequest, personId: number): Promise<void> {
   await request.session.regenerate();
   request.session.personId = personId;
+  request.session.device = deviceLabel(request.headers['user-agent']);
 }
 
 export function setFlash(request: FastifyRequest, message: string): void {
@@ -88,7 +95,7 @@ export default fp(
     await app.register(fastifySession, {
       secret,
       cookieName: SESSION_COOKIE,
-      store: new DatabaseSessionStore(app.db, SESSION_LIFETIME_MS, SESSION_TOUCH_MS),
+      store: new DatabaseSessionStore(app.db, SESSION_LIFETIME_MS, SESSION_TOUCH_MS, ANONYMOUS_SESSION_LIFETIME_MS),
       saveUninitialized: false,
       rolling: true,
       // 'auto' marks the cookie Secure whenever the request came over HTTPS (directly or, with
@@ -102,7 +109,7 @@ export default fp(
       deleteExpiredSessions(app.db).catch((error: unknown) => {
         app.log.warn({ err: error }, 'could not delete expired sessions');
       });
-    }, 60 * 60 * 1000);
+    }, SWEEP_EVERY_MS);
     sweep.unref();
     app.addHook('onClose', async () => {
       clearInterval(sweep);

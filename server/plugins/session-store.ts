@@ -19,6 +19,11 @@ export class DatabaseSessionStore implements SessionStore {
     private readonly lifetimeMs: number,
     /** A rolling session writes its new expiry at most this often. */
     private readonly touchGranularityMs: number,
+    /**
+     * A visitor's session (no one signed in: a sign-in form's CSRF secret, a kept form) lasts this
+     * long, not a working day: every anonymous GET /sign-in stores one, and they must not pile up.
+     */
+    private readonly anonymousLifetimeMs: number = lifetimeMs,
   ) {}
 
   #remember(sessionId: string, data: string, expiresAtMs: number): void {
@@ -35,8 +40,10 @@ export class DatabaseSessionStore implements SessionStore {
     // every response (rolling sessions), so serialised once, leaving the cookie out as it goes.
     const data = JSON.stringify(session, (key, value: unknown) => (key === 'cookie' ? undefined : value));
     const cookieExpires = session.cookie.expires;
-    const expires = cookieExpires == null ? new Date(Date.now() + this.lifetimeMs) : new Date(cookieExpires);
-    const values: SessionValues = { personId: typeof session.personId === 'number' ? session.personId : null, data, expiresAt: expires.toISOString() };
+    const personId = typeof session.personId === 'number' ? session.personId : null;
+    const cookieExpiresMs = cookieExpires == null ? Date.now() + this.lifetimeMs : new Date(cookieExpires).getTime();
+    const expires = new Date(personId === null ? Math.min(cookieExpiresMs, Date.now() + this.anonymousLifetimeMs) : cookieExpiresMs);
+    const values: SessionValues = { personId, data, expiresAt: expires.toISOString() };
     const known = this.#known.get(sessionId);
     if (known?.data === values.data && expires.getTime() - known.expiresAtMs < this.touchGranularityMs) {
       callback();

@@ -52,3 +52,33 @@ export async function deleteExpiredSessions(db: Db): Promise<number> {
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', isoNow()).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+export interface PersonSession {
+  idHash: string;
+  device: string | undefined;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A person's live sessions, newest first: their devices. */
+export async function sessionsOfPerson(db: Db, personId: number): Promise<PersonSession[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['id_hash', 'data', 'created_at', 'expires_at'])
+    .where('person_id', '=', personId)
+    .where('expires_at', '>', isoNow())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => {
+    const data = JSON.parse(row.data) as { device?: unknown };
+    return { idHash: row.id_hash, device: typeof data.device === 'string' ? data.device : undefined, createdAt: row.created_at, expiresAt: row.expires_at };
+  });
+}
+
+/** Signs a person out everywhere but on this session. */
+export async function deleteOtherSessionsOfPerson(db: Db, personId: number, keepSessionId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('person_id', '=', personId).where('id_hash', '!=', tokenDigest(keepSessionId)).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export const sessionIdDigest = (sessionId: string): string => tokenDigest(sessionId);

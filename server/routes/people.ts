@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { may } from '../access/policy.js';
 import { hasOverview } from '../access/scope.js';
 import { NotFoundError } from '../errors.js';
-import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
+import { requireViewer, SESSION_LIFETIME_MS, setFlash, type Viewer } from '../plugins/auth.js';
+import { sessionIdDigest, sessionsOfPerson } from '../repositories/sessions.js';
+import { endOtherSessions } from '../services/sessions.js';
 import { latestLinkFor } from '../repositories/access-links.js';
 import { listPeople, seatsOf } from '../repositories/people.js';
 import { listDistricts, listSites } from '../repositories/organisation.js';
@@ -127,6 +129,14 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       groups: groups.filter((group) => may(viewer.scope, 'view', { kind: 'group', id: group.id, place: group.place })),
       latestLink: latestLink === undefined ? undefined : { purpose: latestLink.purpose, expiresAt: latestLink.expires_at, usedAt: latestLink.used_at, withdrawn: latestLink.revoked_at !== null },
       lockedUntil,
+      sessions: may(viewer.scope, 'view', { kind: 'sessions', personId: person.id })
+        ? (await sessionsOfPerson(app.db, person.id)).map((session) => ({
+            device: session.device ?? 'An unknown device',
+            signedInAt: session.createdAt,
+            lastActiveAt: new Date(Date.parse(session.expiresAt) - SESSION_LIFETIME_MS).toISOString(),
+            current: session.idHash === sessionIdDigest(request.session.sessionId),
+          }))
+        : undefined,
       isSelf: viewer.id === id,
       canManage: may(viewer.scope, 'manage', subject),
       canInvite: may(viewer.scope, 'invite', subject),
@@ -172,6 +182,16 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const form = archiveForm.parse(request.body ?? {});
     await archivePerson(app.db, viewer.id, person.id, form.archived);
     setFlash(request, form.archived ? `${person.name} is archived and can no longer sign in. Their history is kept.` : `${person.name} is active again.`);
+    return reply.redirect(`/people/${person.id}`, 303);
+  });
+
+  // "Signed in on 2 devices": a person signs out their other sessions (a lost phone, a shared computer).
+  app.post('/people/:id/sessions/end-others', { schema: { params: idParams } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const { person } = await personFor(app.db, viewer.scope, request.params.id);
+    if (!may(viewer.scope, 'manage', { kind: 'sessions', personId: person.id })) throw new ForbiddenError();
+    const ended = await endOtherSessions(app.db, person.id, request.session.sessionId);
+    setFlash(request, ended === 1 ? 'Signed out on 1 other device.' : `Signed out on ${ended} other devices.`);
     return reply.redirect(`/people/${person.id}`, 303);
   });
 

@@ -121,11 +121,21 @@ export function suggestNextStep(map: IcMap, outcome: Outcome, level: number): st
 export type RecordResult = { ok: true; version: number } | { ok: false; current: ConsensusRecord };
 
 /** Saves the agreed level unless someone else saved first; then their record comes back to be shown. */
+/** A consensus form whose version matches nothing stored: refused (409), nothing saved. */
+export class StaleConsensusFormError extends Error {
+  override name = 'StaleConsensusFormError';
+  readonly statusCode = 409;
+  constructor() {
+    super('This form is out of date: this outcome has no agreed level saved yet. Reload the page and save again. Nothing was saved.');
+  }
+}
+
 export async function recordConsensus(db: Kysely<Database>, input: ConsensusInput, expectedVersion: number): Promise<RecordResult> {
   return db.transaction().execute(async (trx) => {
     if (await saveConsensusVersion(trx, input, expectedVersion)) return { ok: true, version: expectedVersion + 1 } as const;
     const current = await findConsensus(trx, input.checkId, input.groupId, input.outcomeCode);
-    if (current === undefined) throw new Error('a consensus save lost a race against a record that does not exist');
+    // A version for an outcome with no record: the form was crafted or comes from another database.
+    if (current === undefined) throw new StaleConsensusFormError();
     return { ok: false, current } as const;
   });
 }

@@ -191,6 +191,9 @@ const routes: Route[] = [
   post('/people/memberB1/archive', 'archive', (f) => `/people/${f.people.memberB1.id}/archive`, archive,                              'person.archive',      [303, 403, 404, 404, 404, 404, 403, 303]),
   post('/people/memberA1/unlock', 'lift the sign-in lock', (f) => `/people/${f.people.memberA1.id}/unlock`, undefined,           'person.unlock',       [303, 403, 403, 403, 404, 403, 404, 303]),
   post('/people/memberB1/unlock', 'lift the sign-in lock', (f) => `/people/${f.people.memberB1.id}/unlock`, undefined,           'person.unlock',       [303, 403, 404, 404, 404, 404, 403, 303]),
+  // A person's devices are theirs alone: they sign themselves out elsewhere; nobody else can.
+  post('/people/self/sessions/end-others', 'sign out elsewhere', (_f, me) => `/people/${me.id}/sessions/end-others`, undefined,      'session.end-others',  [303, 303, 303, 303, 303, 303, 303, 303]),
+  post('/people/memberA1/sessions/end-others', 'sign out elsewhere', (f) => `/people/${f.people.memberA1.id}/sessions/end-others`, undefined, 'session.end-others', [403, 403, 403, 403, 404, 303, 404, 303]),
   // A person with no password gets an invitation; one with a password gets a reset link, which is a
   // way into their account (and their private placements): leaders may invite, only admins may reset.
   post('/people/newcomerA1/access-link', 'invitation', (f) => `/people/${f.newcomerA1.id}/access-link`, undefined,                  'invitation.create',   [200, 403, 200, 200, 404, 404, 404, 303]),
