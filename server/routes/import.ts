@@ -8,7 +8,7 @@ import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { createRosterImport, findRosterImport, peopleCreatedByImport } from '../repositories/roster-imports.js';
 import { safeCsv } from '../services/csv.js';
 import { checkAdministration } from '../services/organisation-access.js';
-import { decodeRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, rosterTemplate } from '../services/roster-csv.js';
+import { countRosterRows, decodeRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, ROSTER_MAX_ROWS, rosterTemplate } from '../services/roster-csv.js';
 import { applyRoster, invitationsForImport, planRoster, type RosterPlan } from '../services/roster-import.js';
 import { sendCsv } from './csv.js';
 import { idField } from './fields.js';
@@ -53,6 +53,12 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     const text = decodeRoster(await file.toBuffer());
     if (typeof text !== 'string') return renderUpload(reply.code(422), `${text.reason} Nothing was changed.`);
+    if (countRosterRows(text) > ROSTER_MAX_ROWS) {
+      return renderUpload(
+        reply.code(422),
+        `The file has more than ${ROSTER_MAX_ROWS.toLocaleString('en')} rows; ICMap imports at most ${ROSTER_MAX_ROWS.toLocaleString('en')} rows at a time. Split it (by district, for example) and import each part. Nothing was changed.`,
+      );
+    }
     const id = await createRosterImport(app.db, { uploadedBy: viewer.id, fileName: file.filename.slice(0, 200), contents: text });
     return reply.redirect(`/admin/import/${id}`, 303);
   });

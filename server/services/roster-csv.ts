@@ -10,6 +10,24 @@ import type { Role } from '../maps/schema.js';
 
 export const ROSTER_COLUMNS = ['email', 'name', 'district', 'site', 'role', 'facilitator'] as const;
 export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
+/**
+ * People rows in one file. A district's roster (about 100 people in the demo's shape, a few hundred
+ * in a big district) fits many times over; a whole network of a thousand schools (about 9,000 rows)
+ * is imported in parts, by district, which the import allows (re-importing changes nothing). The
+ * preview lists every row: 5,000 is about a 2 MB page, and the check takes a second or two.
+ */
+export const ROSTER_MAX_ROWS = 5000;
+/** Rows checked between two yields to the event loop, so other requests are answered meanwhile. */
+export const ROWS_PER_TURN = 200;
+
+/** Lets the event loop answer other requests (a big roster is checked in turns). */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** How many people rows the file has, reading no further than one past the cap (empty lines ignored). */
+export function countRosterRows(text: string): number {
+  const result = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy', preview: ROSTER_MAX_ROWS + 2, delimitersToGuess: [',', ';', '\t'] });
+  return Math.max(0, result.data.length - 1);
+}
 
 export interface RosterRow {
   line: number;
@@ -91,7 +109,7 @@ export function rosterColumnOf(header: string): (typeof ROSTER_COLUMNS)[number] 
   return HEADER_ALIASES[header.trim().toLowerCase().replace(/[\s_-]+/g, ' ')];
 }
 
-export function parseRoster(input: string, roles: readonly Role[]): ParsedRoster {
+export async function parseRoster(input: string, roles: readonly Role[]): Promise<ParsedRoster> {
   // One kind of line ending, so line numbers count the same in CRLF (Windows) and LF files.
   const text = input.replace(/\r\n?/g, '\n');
   const problems: RosterProblem[] = [];
@@ -146,7 +164,8 @@ export function parseRoster(input: string, roles: readonly Role[]): ParsedRoster
   const rows: RosterRow[] = [];
   const nameByEmail = new Map<string, { name: string; line: number }>();
 
-  for (const record of nonEmpty) {
+  for (const [index, record] of nonEmpty.entries()) {
+    if (index > 0 && index % ROWS_PER_TURN === 0) await nextTurn();
     const cell = (column: (typeof ROSTER_COLUMNS)[number]): string => (record.cells[columnIndex.get(column) ?? -1] ?? '').trim();
     const problem = (column: string | null, reason: string): void => {
       problems.push({ line: record.line, column, reason });

@@ -23,7 +23,7 @@ import { createPerson, findPeopleByEmails, updatePersonDetails } from '../reposi
 import { markRosterImportApplied, peopleCreatedByImport, rememberImportedPerson } from '../repositories/roster-imports.js';
 import { issueAccessLink } from './access-links.js';
 import { auditSubject } from './audit.js';
-import { parseRoster, type RosterProblem, type RosterRow } from './roster-csv.js';
+import { nextTurn, parseRoster, ROWS_PER_TURN, type RosterProblem, type RosterRow } from './roster-csv.js';
 
 export type RowAction = 'create' | 'update' | 'unchanged';
 
@@ -54,7 +54,7 @@ const key = (...parts: (string | null)[]): string => parts.map((part) => (part ?
 
 /** Works out what applying the roster would do, touching nothing. */
 export async function planRoster(db: Db, text: string, roles: readonly Role[]): Promise<RosterPlan> {
-  const parsed = parseRoster(text, roles);
+  const parsed = await parseRoster(text, roles);
   const roleName = (roleKey: string): string => roles.find((role) => role.key === roleKey)?.name ?? roleKey;
   const known = new Map((await findPeopleByEmails(db, [...new Set(parsed.rows.map((row) => row.email))])).map((person) => [person.email.toLowerCase(), person]));
 
@@ -68,7 +68,9 @@ export async function planRoster(db: Db, text: string, roles: readonly Role[]): 
   const problems = [...parsed.problems];
   const rows: PlannedRow[] = [];
 
-  for (const row of parsed.rows) {
+  for (const [index, row] of parsed.rows.entries()) {
+    // The lookups below run synchronously under their awaits: yield now and then for other requests.
+    if (index > 0 && index % ROWS_PER_TURN === 0) await nextTurn();
     let districtId: number | undefined;
     let siteId: number | undefined;
     if (row.district !== null) {

@@ -46,9 +46,9 @@ async function importText(text: string) {
 }
 
 describe('parseRoster', () => {
-  it('reads a file with a BOM, CRLF line ends, quoted commas and blank lines, keeping true line numbers', () => {
+  it('reads a file with a BOM, CRLF line ends, quoted commas and blank lines, keeping true line numbers', async () => {
     const text = `\uFEFF${HEADER}\r\n\r\n"lopez@elm.example.org","López, Ana",Cedar ISD,Elm Middle,improvement-team,yes\r\n\r\n\r\n${ben}\r\n`;
-    const parsed = parseRoster(text, roles);
+    const parsed = await parseRoster(text, roles);
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows.map((row) => [row.line, row.name, row.facilitator])).toEqual([
       [3, 'López, Ana', true],
@@ -56,8 +56,8 @@ describe('parseRoster', () => {
     ]);
   });
 
-  it('accepts a role by key or by name, in any case', () => {
-    const parsed = parseRoster(roster(carla, 'x@elm.example.org,X,Cedar ISD,Elm Middle,IMPROVEMENT FACILITATOR,no'), roles);
+  it('accepts a role by key or by name, in any case', async () => {
+    const parsed = await parseRoster(roster(carla, 'x@elm.example.org,X,Cedar ISD,Elm Middle,IMPROVEMENT FACILITATOR,no'), roles);
     expect(parsed.rows.map((row) => row.roleKey)).toEqual(['school-leader', 'improvement-facilitator']);
   });
 
@@ -85,8 +85,8 @@ describe('parseRoster', () => {
     ['a hub row with a district', roster('h@x.org,H,Cedar ISD,,hub-team,no'), [{ line: 2, column: 'district', reason: 'Leave district and site empty for the hub team.' }]],
     ['a facilitator value that is not yes or no', roster('ana@x.org,Ana,D,S,improvement-team,maybe'), [{ line: 2, column: 'facilitator', reason: '"maybe" is not yes or no.' }]],
     ['a missing name', roster('ana@x.org,,D,S,improvement-team,no'), [{ line: 2, column: 'name', reason: 'The name is missing.' }]],
-  ])('reports %s with its line, column and reason', (_name, text, problems) => {
-    expect(parseRoster(text, roles).problems).toEqual(problems);
+  ])('reports %s with its line, column and reason', async (_name, text, problems) => {
+    expect((await parseRoster(text, roles)).problems).toEqual(problems);
   });
 
   it('refuses files that are not UTF-8 or larger than 5 MB', () => {
@@ -95,8 +95,8 @@ describe('parseRoster', () => {
     expect(decodeRoster(new Uint8Array())).toMatchObject({ reason: 'The file is empty.' });
   });
 
-  it('offers a template that parses cleanly', () => {
-    const parsed = parseRoster(rosterTemplate(), roles);
+  it('offers a template that parses cleanly', async () => {
+    const parsed = await parseRoster(rosterTemplate(), roles);
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows).toHaveLength(5);
   });
