@@ -44,7 +44,8 @@ const FONT = 12;
 const CELL_H = 28;
 const PRINCIPLE_H = 26;
 const HEADER_H = 26;
-const LABEL_W = 300;
+/** The narrowest label column; it widens so that no outcome title is ever cut off. */
+const MIN_LABEL_W = 300;
 const INDENT = 10;
 const CONSENSUS_GAP = 14;
 const PAD = 8;
@@ -55,6 +56,10 @@ export function consensusHeatmapSvg(input: ConsensusHeatmapInput): string {
     ...input.columns.filter((column) => column.kind === 'member'),
     ...input.columns.filter((column) => column.kind === 'consensus'),
   ];
+  const LABEL_W = Math.max(
+    MIN_LABEL_W,
+    ...input.principles.flatMap((principle) => principle.outcomes.map((outcome) => Math.ceil(textWidth(`${outcome.code} ${outcome.title}`, FONT)) + INDENT + 12)),
+  );
   const cellW = Math.min(96, Math.max(40, ...columns.map((column) => textWidth(column.label, FONT) + 10)));
   const columnX = new Map<string, number>();
   let x = PAD + LABEL_W;
@@ -113,7 +118,7 @@ export function consensusHeatmapSvg(input: ConsensusHeatmapInput): string {
         el(
           'text',
           { class: 'row-label', x: PAD + INDENT, y: y + CELL_H / 2, 'dominant-baseline': 'central', fill: INK },
-          titleEl(rowLabel) + escapeXml(truncate(rowLabel, LABEL_W - INDENT - 8, FONT)),
+          titleEl(rowLabel) + escapeXml(rowLabel),
         ),
       ];
       for (const column of columns) {

@@ -38,7 +38,6 @@ interface GroupsTable {
   role_key: string;
   district_id: number | null;
   site_id: number | null;
-  shows_names: Generated<number>;
   created_at: Generated<string>;
   archived_at: string | null;
 }
@@ -129,6 +128,10 @@ interface CheckGroupsTable {
   group_id: number;
   revealed_at: string | null;
   revealed_by: number | null;
+  /** 1 when the group chose, for this check only, to see names in its spread (members only). */
+  shows_names: Generated<number>;
+  names_set_by: number | null;
+  names_set_at: string | null;
 }
 
 interface SelfAssessmentsTable {

@@ -13,9 +13,8 @@ import { insertAction, saveActionVersion } from '../repositories/action-plans.js
 import { insertRequest, saveRequestVersion } from '../repositories/assistance-requests.js';
 import { recordAudit } from '../repositories/audit.js';
 import { saveNetworkName } from '../repositories/network.js';
-import { setGroupShowsNames } from '../repositories/organisation.js';
 import { createPerson, setPasswordHash } from '../repositories/people.js';
-import { revealCheckGroup } from '../repositories/progress-checks.js';
+import { revealCheckGroup, setCheckGroupShowsNames } from '../repositories/progress-checks.js';
 import { ensureSelfAssessment, type PlacementInput } from '../repositories/self-assessments.js';
 import { auditSubject } from '../services/audit.js';
 import { recordConsensus, suggestNextStep } from '../services/consensus.js';
@@ -564,13 +563,6 @@ export async function generateNetwork(db: Kysely<Database>, options: GenerateOpt
       await addMembership(db, actor, group.id, member.person.id, member.facilitator);
       step(structure, structureTotal);
     }
-    if (group.showsNames) {
-      const facilitator = group.members.find((member) => member.facilitator)?.person.id ?? actor;
-      await db.transaction().execute(async (trx) => {
-        await setGroupShowsNames(trx, group.id, true);
-        await recordAudit(trx, { actorId: facilitator, action: 'group.named-view-on', subject: auditSubject.group(group.id) });
-      });
-    }
   }
 
   // ---- the progress checks, oldest first ----
@@ -589,6 +581,15 @@ export async function generateNetwork(db: Kysely<Database>, options: GenerateOpt
       roleKeys: groupRoleKeys,
     });
     createdChecks.push({ id: checkId, ...planned });
+    // Groups that show names chose so for each check, before anyone answered it.
+    for (const group of plan.groups) {
+      if (!group.showsNames) continue;
+      const facilitator = group.members.find((member) => member.facilitator)?.person.id ?? actor;
+      await db.transaction().execute(async (trx) => {
+        await setCheckGroupShowsNames(trx, checkId, group.id, true, facilitator);
+        await recordAudit(trx, { actorId: facilitator, action: 'consensus.named-view-on', subject: auditSubject.group(group.id), detail: { checkId } });
+      });
+    }
 
     // Self-assessments: submitted, drafts left half-way, or nothing at all.
     const assessmentsPhase = `${label}: self-assessments`;

@@ -298,9 +298,6 @@ export async function activeGroupIds(db: Db, filter: { districtId: number | null
   return rows.map((row) => row.id);
 }
 
-export async function setGroupShowsNames(db: Db, id: number, showsNames: boolean): Promise<void> {
-  await db.updateTable('groups').set({ shows_names: showsNames ? 1 : 0 }).where('id', '=', id).execute();
-}
 
 export async function countActiveMembers(db: Db, groupId: number): Promise<number> {
   const row = await db

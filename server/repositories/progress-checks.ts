@@ -40,7 +40,7 @@ export async function addCheckGroups(db: Db, checkId: number, groupIds: readonly
     if (slice.length === 0) break;
     await db
       .insertInto('check_groups')
-      .values(slice.map((groupId) => ({ check_id: checkId, group_id: groupId, revealed_at: null, revealed_by: null })))
+      .values(slice.map((groupId) => ({ check_id: checkId, group_id: groupId, revealed_at: null, revealed_by: null, names_set_by: null, names_set_at: null })))
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -285,13 +285,41 @@ export async function setCheckDates(db: Db, id: number, dates: { opensOn: string
 export async function findGroupInCheck(db: Db, checkId: number, groupId: number): Promise<{ group: GroupWithPlace; checkGroup: CheckGroup | undefined } | undefined> {
   const row = await groupsWithPlace(db)
     .leftJoin('check_groups', (join) => join.onRef('check_groups.group_id', '=', 'groups.id').on('check_groups.check_id', '=', checkId))
-    .select(['check_groups.check_id as part_check_id', 'check_groups.revealed_at as part_revealed_at', 'check_groups.revealed_by as part_revealed_by'])
+    .select([
+      'check_groups.check_id as part_check_id',
+      'check_groups.revealed_at as part_revealed_at',
+      'check_groups.revealed_by as part_revealed_by',
+      'check_groups.shows_names as part_shows_names',
+      'check_groups.names_set_by as part_names_set_by',
+      'check_groups.names_set_at as part_names_set_at',
+    ])
     .where('groups.id', '=', groupId)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  const { part_check_id, part_revealed_at, part_revealed_by, ...group } = row;
-  const checkGroup = part_check_id === null ? undefined : { check_id: part_check_id, group_id: group.id, revealed_at: part_revealed_at, revealed_by: part_revealed_by };
+  const { part_check_id, part_revealed_at, part_revealed_by, part_shows_names, part_names_set_by, part_names_set_at, ...group } = row;
+  const checkGroup =
+    part_check_id === null
+      ? undefined
+      : {
+          check_id: part_check_id,
+          group_id: group.id,
+          revealed_at: part_revealed_at,
+          revealed_by: part_revealed_by,
+          shows_names: part_shows_names ?? 0,
+          names_set_by: part_names_set_by,
+          names_set_at: part_names_set_at,
+        };
   return { group: withPlace(group), checkGroup };
+}
+
+/** Named view for one group in one check only; other checks of the group keep their own choice. */
+export async function setCheckGroupShowsNames(db: Db, checkId: number, groupId: number, showsNames: boolean, personId: number): Promise<void> {
+  await db
+    .updateTable('check_groups')
+    .set({ shows_names: showsNames ? 1 : 0, names_set_by: personId, names_set_at: isoNow() })
+    .where('check_id', '=', checkId)
+    .where('group_id', '=', groupId)
+    .execute();
 }
 
 /** Reveals a group's placements once; a second reveal changes nothing. */

@@ -1,5 +1,5 @@
 /** Report queries: consensus levels aggregated in SQL, scoped by the policy's visibility rules. */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AccessScope } from '../access/scope.js';
 import type { ProgressCheck } from '../db/schema.js';
 import type { Db } from '../db/types.js';
@@ -36,7 +36,11 @@ export interface SiteComparisonRow {
  * Every visible group of a role taking part in one check, with its agreed levels (none yet for a group
  * still agreeing) and the level of its previous check: every site is listed, agreed or not.
  */
-export async function siteComparison(db: Db, scope: AccessScope, filter: { checkId: number; roleKey: string; districtId: number | null }): Promise<SiteComparisonRow[]> {
+export async function siteComparison(
+  db: Db,
+  scope: AccessScope,
+  filter: { checkId: number; roleKey: string; districtId: number | null; minGroupSize: number },
+): Promise<SiteComparisonRow[]> {
   let query = db
     .selectFrom('check_groups as cg')
     .innerJoin('progress_checks as pc', 'pc.id', 'cg.check_id')
@@ -57,6 +61,7 @@ export async function siteComparison(db: Db, scope: AccessScope, filter: { check
     .where('groups.role_key', '=', filter.roleKey)
     .where((eb) => groupIdVisible(eb, 'cg.group_id', scope));
   if (filter.districtId !== null) query = query.where('districts.id', '=', filter.districtId);
+  if (filter.minGroupSize > 1) query = query.where(sql<boolean>`not ${individualGroup(sql.ref('cg.group_id'), sql.ref('cg.check_id'))}`);
   return query.execute();
 }
 
@@ -75,6 +80,30 @@ export async function latestCheckWithConsensus(db: Db, scope: AccessScope, roleK
     if (found !== undefined) return checkId;
   }
   return undefined;
+}
+
+/** SQL for "this group's record in this check is one person's": one active member and at most one submission. */
+function individualGroup(groupId: RawBuilder<unknown>, checkId: RawBuilder<unknown>) {
+  return sql<boolean>`((select count(*) from group_members gm join people pe on pe.id = gm.person_id
+      where gm.group_id = ${groupId} and pe.archived_at is null) <= 1
+    and (select count(*) from self_assessments sa where sa.group_id = ${groupId} and sa.check_id = ${checkId} and sa.submitted_at is not null) <= 1)`;
+}
+
+/** How many one-person groups of a role have a record in a check, among those the viewer may see (left out of the site comparison). */
+export async function countIndividualGroups(db: Db, scope: AccessScope, filter: { checkId: number; roleKey: string; districtId: number | null }): Promise<number> {
+  let query = db
+    .selectFrom('check_groups as cg')
+    .innerJoin('groups', 'groups.id', 'cg.group_id')
+    .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cg.check_id', '=', filter.checkId)
+    .where('groups.role_key', '=', filter.roleKey)
+    .where((eb) => groupIdVisible(eb, 'cg.group_id', scope))
+    .where((eb) => eb.exists(eb.selectFrom('consensus_records as r').select('r.group_id').whereRef('r.group_id', '=', 'cg.group_id').whereRef('r.check_id', '=', 'cg.check_id')))
+    .where(individualGroup(sql.ref('cg.group_id'), sql.ref('cg.check_id')));
+  if (filter.districtId !== null) query = query.where(sql<number>`coalesce(groups.district_id, sites.district_id)`, '=', filter.districtId);
+  const row = await query.executeTakeFirstOrThrow();
+  return row.n;
 }
 
 export interface LevelCountRow {

@@ -10,12 +10,11 @@ import type { Outcome } from '../maps/schema.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { recordAudit } from '../repositories/audit.js';
 import { consensusForGroup, consensusRevisions } from '../repositories/consensus.js';
-import { countActiveMembers, setGroupShowsNames } from '../repositories/organisation.js';
 import { findPerson } from '../repositories/people.js';
-import { revealCheckGroup } from '../repositories/progress-checks.js';
-import { submittedPlacements } from '../repositories/self-assessments.js';
+import { revealCheckGroup, setCheckGroupShowsNames } from '../repositories/progress-checks.js';
+import { countSubmitted, submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
-import { consensusAccessFor, recordConsensus, spreadFor, suggestNextStep } from '../services/consensus.js';
+import { consensusAccessFor, draftedNextStep, recordConsensus, spreadFor, suggestNextStep, triageOrder } from '../services/consensus.js';
 import { ForbiddenError } from '../services/organisation-access.js';
 import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import { followThroughFor } from '../services/action-plans.js';
@@ -24,7 +23,9 @@ import { parseForm, type FormErrors } from './forms.js';
 
 const params = z.object({ id: idField, groupId: idField });
 const outcomeParams = params.extend({ code: z.string().min(1).max(20) });
-const meetingQuery = z.object({ outcome: z.string().max(20).optional() });
+const orderField = z.enum(['map', 'triage'], { message: 'order is map or triage' }).default('map');
+const meetingQuery = z.object({ outcome: z.string().max(20).optional(), order: orderField });
+type MeetingOrder = z.output<typeof orderField>;
 const TEXT_MAX = 2000;
 const textField = (what: string) => z.string().trim().max(TEXT_MAX, `Keep the ${what} to ${TEXT_MAX} characters.`).default('');
 const recordForm = (levelCount: number) =>
@@ -39,7 +40,8 @@ const recordForm = (levelCount: number) =>
     next_step: textField('next step'),
     version: z.coerce.number({ message: 'The form is missing its version; reload the page.' }).int().min(0),
   });
-const namedViewForm = z.object({ shows_names: checkboxField });
+const namedViewForm = z.object({ shows_names: checkboxField, confirm: checkboxField });
+const revealForm = z.object({ confirm: checkboxField });
 
 interface OutcomeOverride {
   code: string;
@@ -49,26 +51,27 @@ interface OutcomeOverride {
   version?: number;
 }
 
+interface PageErrors {
+  reveal?: string;
+}
+
 const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
   const base = (context: CheckGroupContext): string => `/checks/${context.check.id}/groups/${context.group.id}/consensus`;
 
   /** Everything the consensus page and meeting mode show, loaded only as far as the privacy rules allow. */
   async function consensusModel(viewer: Viewer, context: CheckGroupContext, override?: OutcomeOverride) {
     const { check, group, map, role } = context;
-    const { access, submitted } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
+    const { access, submitted, members } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
     const open = checkState(check) === 'open';
     const [placements, records, revisions] = await Promise.all([
       access.showSpread ? submittedPlacements(app.db, check.id, group.id, access.showNames) : [],
-      consensusForGroup(app.db, check.id, group.id),
-      consensusRevisions(app.db, check.id, group.id),
+      access.showRecords ? consensusForGroup(app.db, check.id, group.id) : [],
+      access.showRecords ? consensusRevisions(app.db, check.id, group.id) : [],
     ]);
     const recordByCode = new Map(records.map((record) => [record.outcome_code, record]));
     const outcomes = role.outcomes.map((outcome) => {
-      const spread = access.showSpread ? spreadFor(placements, outcome.code, map.levels.length) : undefined;
+      const spread = access.showSpread ? spreadFor(placements, outcome.code, map.levels.length, viewer.id) : undefined;
       const record = recordByCode.get(outcome.code);
-      // The next step is drafted from the agreed level, else the team's median, else the entry level.
-      const median = spread?.median ?? null;
-      const basis = record?.level ?? (median === null ? map.levels.length : Math.round(median));
       const low = spread?.min ?? null;
       const high = spread?.max ?? null;
       const disputed = low !== null && high !== null && high > low ? compareLevels(outcome, high, low) : undefined;
@@ -78,8 +81,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
         spread,
         record,
         disputed,
-        suggestion: suggestNextStep(map, outcome, basis),
-        // One draft per level, so the page can swap the draft when the facilitator picks another level.
+        // One draft per level, so the page can put in the draft when the facilitator picks a level; none before.
         suggestions: map.levels.map((level) => suggestNextStep(map, outcome, level.level)),
         revisions: revisions.filter((revision) => revision.outcome_code === outcome.code),
         errors: mine?.errors ?? {},
@@ -88,38 +90,52 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
         version: mine?.version ?? record?.version ?? 0,
       };
     });
+    const triage = triageOrder(outcomes);
     return {
       context,
       base: base(context),
       access,
       submitted,
-      memberCount: await countActiveMembers(app.db, group.id),
+      memberCount: members,
+      notSubmitted: Math.max(0, members - submitted),
       revealedAt: context.checkGroup.revealed_at,
       open,
       outcomes,
-      discussFirst: outcomes.filter((entry) => entry.spread?.discussFirst === true),
+      discussFirst: triage.filter((entry) => entry.spread?.discussFirst === true),
+      triage,
       recorded: records.length,
       followThrough: await followThroughFor(app.db, viewer.scope, context, viewer.id),
+      pageErrors: {} as PageErrors,
     };
   }
 
-  async function renderConsensus(request: FastifyRequest, reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, override?: OutcomeOverride) {
+  async function renderConsensus(request: FastifyRequest, reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, override?: OutcomeOverride, pageErrors: PageErrors = {}) {
     const model = await consensusModel(viewer, context, override);
-    return reply.view('pages/consensus/show', { title: `Consensus: ${context.group.name} — ${context.check.name}`, nav: 'home', ...model, focus: override?.code });
+    return reply.view('pages/consensus/show', { title: `Consensus: ${context.group.name} — ${context.check.name}`, nav: 'home', ...model, pageErrors, focus: override?.code });
   }
 
-  async function renderMeeting(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, code: string | undefined, override?: OutcomeOverride) {
+  /** The outcomes in the meeting's order: the map's, or furthest apart first. */
+  const inOrder = <T extends { outcome: Outcome }>(model: { outcomes: T[]; triage: T[] }, order: MeetingOrder): T[] => (order === 'triage' ? model.triage : model.outcomes);
+  const meetingHref = (context: CheckGroupContext, code: string, order: MeetingOrder): string =>
+    `${base(context)}/meeting?outcome=${encodeURIComponent(code)}${order === 'triage' ? '&order=triage' : ''}`;
+
+  async function renderMeeting(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, code: string | undefined, order: MeetingOrder, override?: OutcomeOverride) {
     const model = await consensusModel(viewer, context, override);
-    const index = code === undefined ? 0 : model.outcomes.findIndex((entry) => entry.outcome.code === code);
-    const current = model.outcomes[index];
+    const sequence = inOrder(model, order);
+    const index = code === undefined ? 0 : sequence.findIndex((entry) => entry.outcome.code === code);
+    const current = sequence[index];
     if (current === undefined) throw new NotFoundError(`The ${context.role.name} map has no outcome "${code ?? ''}".`, { backHref: `${model.base}/meeting`, backLabel: 'Start the meeting at the first outcome' });
+    const previous = sequence[index - 1]?.outcome;
+    const next = sequence[index + 1]?.outcome;
     return reply.view('pages/consensus/meeting', {
       title: `${current.outcome.code} ${current.outcome.title} — meeting`,
       nav: 'home',
       ...model,
       current,
-      previous: model.outcomes[index - 1]?.outcome,
-      next: model.outcomes[index + 1]?.outcome,
+      order,
+      previous: previous && { code: previous.code, title: previous.title, href: meetingHref(context, previous.code, order) },
+      next: next && { code: next.code, title: next.title, href: meetingHref(context, next.code, order) },
+      otherOrderHref: meetingHref(context, current.outcome.code, order === 'triage' ? 'map' : 'triage'),
       position: index + 1,
     });
   }
@@ -132,7 +148,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/checks/:id/groups/:groupId/consensus/meeting', { schema: { params, querystring: meetingQuery } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
-    return renderMeeting(reply, viewer, context, request.query.outcome);
+    return renderMeeting(reply, viewer, context, request.query.outcome, request.query.order);
   });
 
   function requireFacilitator(viewer: Viewer, context: CheckGroupContext): void {
@@ -145,12 +161,53 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
     requireFacilitator(viewer, context);
-    await app.db.transaction().execute(async (trx) => {
-      await revealCheckGroup(trx, context.check.id, context.group.id, viewer.id);
-      await recordAudit(trx, { actorId: viewer.id, action: 'consensus.reveal', subject: `group:${context.group.id}`, detail: { checkId: context.check.id } });
-    });
+    const form = parseForm(revealForm, request.body);
+    if (!form.ok) return renderConsensus(request, reply.code(422), viewer, context, undefined, { reveal: Object.values(form.errors)[0] });
+    if (context.checkGroup.revealed_at === null) {
+      // Revealing with members missing is allowed, but only knowingly: their placements will not be in the spread.
+      const { submitted, members } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
+      const missing = Math.max(0, members - submitted);
+      if (missing > 0 && !form.data.confirm) {
+        return renderConsensus(request, reply.code(422), viewer, context, undefined, {
+          reveal: `${missing} of ${members} members ${missing === 1 ? 'has' : 'have'} not submitted yet. Tick the box to reveal anyway, or wait for them.`,
+        });
+      }
+      await app.db.transaction().execute(async (trx) => {
+        await revealCheckGroup(trx, context.check.id, context.group.id, viewer.id);
+        await recordAudit(trx, { actorId: viewer.id, action: 'consensus.reveal', subject: `group:${context.group.id}`, detail: { checkId: context.check.id, submitted, members } });
+      });
+    }
     setFlash(request, 'Placements revealed to the group.');
     return reply.redirect(base(context), 303);
+  });
+
+  /** Named view is chosen for one check, knowingly, before anyone has answered: answers given anonymously stay so. */
+  async function namedViewRefusal(context: CheckGroupContext): Promise<string | undefined> {
+    if (checkState(context.check) !== 'open') return 'Names can only be switched on while the check is open.';
+    const submitted = await countSubmitted(app.db, context.check.id, context.group.id);
+    if (submitted > 0) {
+      return `${submitted} ${submitted === 1 ? 'member has' : 'members have'} already submitted without names showing, so names cannot be switched on in this check: answers given anonymously stay anonymous. Choose named view at the start of the next check.`;
+    }
+    return undefined;
+  }
+
+  async function renderNamedView(reply: FastifyReply, context: CheckGroupContext, error?: string) {
+    const refusal = await namedViewRefusal(context);
+    return reply.view('pages/consensus/named-view', {
+      title: `Show names in this check — ${context.group.name}`,
+      nav: 'home',
+      context,
+      base: base(context),
+      refusal,
+      error,
+    });
+  }
+
+  app.get('/checks/:id/groups/:groupId/consensus/named-view', { schema: { params } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
+    requireFacilitator(viewer, context);
+    return renderNamedView(reply, context);
   });
 
   app.post('/checks/:id/groups/:groupId/consensus/named-view', { schema: { params } }, async (request, reply) => {
@@ -158,12 +215,20 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
     requireFacilitator(viewer, context);
     const form = parseForm(namedViewForm, request.body);
-    if (!form.ok) return renderConsensus(request, reply.code(422), viewer, context);
-    await app.db.transaction().execute(async (trx) => {
-      await setGroupShowsNames(trx, context.group.id, form.data.shows_names);
-      await recordAudit(trx, { actorId: viewer.id, action: form.data.shows_names ? 'group.named-view-on' : 'group.named-view-off', subject: `group:${context.group.id}` });
-    });
-    setFlash(request, form.data.shows_names ? 'The group\'s spread now shows names to its members.' : 'The group\'s spread is anonymous again.');
+    if (!form.ok) return renderNamedView(reply.code(422), context, Object.values(form.errors)[0]);
+    const on = form.data.shows_names;
+    if (on) {
+      const refusal = await namedViewRefusal(context);
+      if (refusal !== undefined) return renderNamedView(reply.code(409), context);
+      if (!form.data.confirm) return renderNamedView(reply.code(422), context, 'Tick the box to confirm that the group agreed to show names in this check.');
+    }
+    if ((context.checkGroup.shows_names === 1) !== on) {
+      await app.db.transaction().execute(async (trx) => {
+        await setCheckGroupShowsNames(trx, context.check.id, context.group.id, on, viewer.id);
+        await recordAudit(trx, { actorId: viewer.id, action: on ? 'consensus.named-view-on' : 'consensus.named-view-off', subject: `group:${context.group.id}`, detail: { checkId: context.check.id } });
+      });
+    }
+    setFlash(request, on ? 'Names are now visible to the group in this check only.' : 'The spread is anonymous in this check.');
     return reply.redirect(base(context), 303);
   });
 
@@ -174,9 +239,11 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
     if (checkState(context.check) !== 'open') throw new CheckNotOpenError('consensus');
     const outcome: Outcome | undefined = findOutcome(context.role, request.params.code);
     if (outcome === undefined) throw new NotFoundError(`The ${context.role.name} map has no outcome "${request.params.code}".`, { backHref: base(context), backLabel: 'Back to the consensus' });
-    const inMeeting = (request.body as { meeting?: unknown } | undefined)?.meeting === '1';
+    const body = request.body as { meeting?: unknown; order?: unknown } | undefined;
+    const inMeeting = body?.meeting === '1';
+    const order: MeetingOrder = body?.order === 'triage' ? 'triage' : 'map';
     const rerender = (status: number, override: OutcomeOverride) =>
-      inMeeting ? renderMeeting(reply.code(status), viewer, context, outcome.code, override) : renderConsensus(request, reply.code(status), viewer, context, override);
+      inMeeting ? renderMeeting(reply.code(status), viewer, context, outcome.code, order, override) : renderConsensus(request, reply.code(status), viewer, context, override);
     const form = parseForm(recordForm(context.map.levels.length), request.body);
     if (!form.ok) return rerender(422, { code: outcome.code, errors: form.errors, values: form.values });
     const result = await recordConsensus(
@@ -188,7 +255,8 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
         level: form.data.level,
         rationale: form.data.rationale,
         dissent: form.data.dissent,
-        nextStep: form.data.next_step,
+        // An untouched draft (or none) follows the level being saved, with or without JavaScript.
+        nextStep: draftedNextStep(context.map, outcome, form.data.level, form.data.next_step),
         recordedBy: viewer.id,
       },
       form.data.version,
@@ -202,9 +270,16 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
         version: result.current.version,
       });
     }
-    setFlash(request, `Consensus for ${outcome.code} saved.`);
-    const target = inMeeting ? `${base(context)}/meeting?outcome=${encodeURIComponent(outcome.code)}` : `${base(context)}#outcome-${outcome.code}`;
-    return reply.redirect(target, 303);
+    if (!inMeeting) {
+      setFlash(request, `Consensus for ${outcome.code} saved.`);
+      return reply.redirect(`${base(context)}#outcome-${outcome.code}`, 303);
+    }
+    // In a meeting, saving moves on to the next outcome in the meeting's order (the last one stays).
+    const model = await consensusModel(viewer, context);
+    const sequence = inOrder(model, order);
+    const next = sequence[sequence.findIndex((entry) => entry.outcome.code === outcome.code) + 1]?.outcome;
+    setFlash(request, next === undefined ? `Consensus for ${outcome.code} saved. That was the last outcome.` : `Consensus for ${outcome.code} saved. Now ${next.code}.`);
+    return reply.redirect(meetingHref(context, next?.code ?? outcome.code, order), 303);
   });
 };
 

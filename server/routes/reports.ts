@@ -18,7 +18,7 @@ import { streamExportRows, type ExportRow } from '../repositories/export.js';
 import { consensusForGroup } from '../repositories/consensus.js';
 import { listDistricts } from '../repositories/organisation.js';
 import { listChecks } from '../repositories/progress-checks.js';
-import { checksByIds, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
+import { checksByIds, countIndividualGroups, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
 import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { checkAdministration } from '../services/organisation-access.js';
@@ -27,7 +27,7 @@ import { whatTheTeamDid } from '../services/action-plans.js';
 import { actionCountsByGroup } from '../repositories/action-plans.js';
 import { checkState, todayUtc } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
-import { changeBetween, growthPoints, medianOfCounts, siteRows, sortSites, teamFindings } from '../services/reports.js';
+import { changeBetween, growthPoints, medianOfCounts, memberColumns, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { sendCsv, UTF8_BOM } from './csv.js';
 import { idField } from './fields.js';
 
@@ -77,19 +77,21 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const { check, group, map, role } = context;
     const { access, submitted } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
     const [records, previous, placements, teamDid] = await Promise.all([
-      consensusForGroup(app.db, check.id, group.id),
-      previousConsensus(app.db, group.id, check.opens_on),
+      access.showRecords ? consensusForGroup(app.db, check.id, group.id) : [],
+      access.showRecords ? previousConsensus(app.db, group.id, check.opens_on) : new Map<string, number>(),
       access.showSpread ? submittedPlacements(app.db, check.id, group.id, access.showNames) : [],
       whatTheTeamDid(app.db, group.id, check.opens_on, viewer.id),
     ]);
-    // Members appear as letters in the order they first submitted, or by name in a named group.
-    const people = [...new Map(placements.map((placement) => [placement.person_id, placement.person_name])).entries()];
-    const columns = [
-      ...people.map(([personId, name], index) => ({ key: `p${personId}`, label: access.showNames && name !== '' ? name : String.fromCharCode(65 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : ''), kind: 'member' as const })),
-      { key: 'consensus', label: 'Consensus', kind: 'consensus' as const },
-    ];
+    // Members appear as letters ordered by their placements (never by who submitted when), or by name in named view.
+    const members = memberColumns(
+      placements,
+      role.outcomes.map((outcome) => outcome.code),
+      map.levels.length,
+      access.showNames,
+    );
+    const columns = [...members.columns, { key: 'consensus', label: access.individual ? 'Self-assessment' : 'Consensus', kind: 'consensus' as const }];
     const cells = [
-      ...placements.map((placement) => ({ outcomeCode: placement.outcome_code, columnKey: `p${placement.person_id}`, level: placement.level })),
+      ...members.cells,
       ...records.map((record) => ({ outcomeCode: record.outcome_code, columnKey: 'consensus', level: record.level, dissent: record.dissent.trim() !== '' })),
     ];
     if (request.query.format === 'csv') {
@@ -109,15 +111,22 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       );
     }
     const sections = outcomesByPrinciple(map, role);
+    const recordByCode = new Map(records.map((record) => [record.outcome_code, record]));
     return reply.view('pages/reports/team', {
       title: `Report: ${group.name} — ${check.name}`,
       nav: 'reports',
       context,
       access,
       submitted,
+      open: checkState(check) === 'open',
       findings: teamFindings(role, records, previous),
       teamDid,
       sections,
+      // The whole conversation, outcome by outcome: agreed level, rationale, dissent and next step.
+      conversation: sections.map((section) => ({
+        principle: section.principle,
+        outcomes: section.outcomes.map((outcome) => ({ outcome, record: recordByCode.get(outcome.code) })),
+      })),
       columns,
       cells,
       chart: consensusHeatmapSvg({
@@ -145,7 +154,13 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const checkId = query.check ?? (await latestCheckWithConsensus(app.db, viewer.scope, role.key, checks.map((c) => c.id))) ?? checks[0]?.id;
     const check = checkId === undefined ? undefined : (await visibleCheck(app.db, viewer.scope, checkId)).check;
     const principle = query.sort === 'overall' ? null : query.sort;
-    const rows = check === undefined ? [] : await siteComparison(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null });
+    const [rows, individualGroups] =
+      check === undefined
+        ? [[], 0]
+        : await Promise.all([
+            siteComparison(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null, minGroupSize: app.config.minGroupSize }),
+            app.config.minGroupSize > 1 ? countIndividualGroups(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null }) : 0,
+          ]);
     const sites = sortSites(siteRows(rows), map, principle);
     const outcomeCount = role.outcomes.length;
     const agreed = {
@@ -192,6 +207,8 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       agreed,
       outcomeCount,
       state: check === undefined ? undefined : checkState(check),
+      individualGroups,
+      minGroupSize: app.config.minGroupSize,
       pages,
       filter: filter.toString(),
       levelName: (level: number) => levelName(map, level),

@@ -131,3 +131,55 @@ export function growthPoints(rows: readonly LevelCountRow[], levelCount: number)
   return [...points.values()];
 }
 
+export interface MemberColumn {
+  key: string;
+  label: string;
+  kind: 'member';
+}
+
+/** A letter label for the n-th member column: A … Z, then A1 … Z1, and so on. */
+export function memberLetter(index: number): string {
+  return String.fromCharCode(65 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : '');
+}
+
+/**
+ * A team report's member columns and cells. Columns are ordered by their placements (the outcomes in
+ * the map's order, Level 1 first, "not sure" after Level 5), so the order tells nothing the cells do
+ * not already show: not who submitted first or last, nor anyone's id. In named view (members only)
+ * they are ordered and labelled by name.
+ */
+export function memberColumns(
+  placements: readonly { person_id: number; person_name: string; outcome_code: string; level: number | null }[],
+  outcomeCodes: readonly string[],
+  levelCount: number,
+  named: boolean,
+): { columns: MemberColumn[]; cells: { outcomeCode: string; columnKey: string; level: number | null }[] } {
+  const people = new Map<number, { name: string; levels: Map<string, number | null> }>();
+  for (const placement of placements) {
+    const person = people.get(placement.person_id) ?? { name: placement.person_name, levels: new Map<string, number | null>() };
+    person.levels.set(placement.outcome_code, placement.level);
+    people.set(placement.person_id, person);
+  }
+  const vector = (levels: Map<string, number | null>): number[] =>
+    outcomeCodes.map((code) => {
+      // No answer sorts after "not sure", which sorts after Level 5.
+      if (!levels.has(code)) return levelCount + 2;
+      return levels.get(code) ?? levelCount + 1;
+    });
+  const compareVectors = (a: number[], b: number[]): number => {
+    for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+    return 0;
+  };
+  const ordered = [...people.values()].sort((a, b) => (named ? a.name.localeCompare(b.name) : 0) || compareVectors(vector(a.levels), vector(b.levels)));
+  const columns: MemberColumn[] = [];
+  const cells: { outcomeCode: string; columnKey: string; level: number | null }[] = [];
+  ordered.forEach((person, index) => {
+    const key = `m${index + 1}`;
+    columns.push({ key, label: named && person.name !== '' ? person.name : memberLetter(index), kind: 'member' });
+    for (const code of outcomeCodes) {
+      const level = person.levels.get(code);
+      if (level !== undefined) cells.push({ outcomeCode: code, columnKey: key, level });
+    }
+  });
+  return { columns, cells };
+}

@@ -77,7 +77,7 @@ describe('consensusHeatmapSvg', () => {
     expect(heading2).toBeLessThan(ys[3]!);
   });
 
-  it('labels rows "code title", truncating long ones but keeping the full text in the tooltip', () => {
+  it('labels rows "code title" in full, never cut off: the label column widens for a long title', () => {
     const root = parseXml(consensusHeatmapSvg(makeInput()));
     const labels = byClass(root, 'row-label');
     expect(visibleText(labels[0]!)).toBe('1.1 Investigate and define problem');
@@ -85,9 +85,15 @@ describe('consensusHeatmapSvg', () => {
     const long = consensusHeatmapSvg(
       makeInput({ principles: [{ code: '9', title: 'Long', outcomes: [{ code: '9.1', title: 'A very long outcome title '.repeat(4).trim() }] }] }),
     );
-    const label = byClass(parseXml(long), 'row-label')[0]!;
-    expect(visibleText(label).endsWith('…')).toBe(true);
+    const longRoot = parseXml(long);
+    const label = byClass(longRoot, 'row-label')[0]!;
+    expect(visibleText(label)).toBe(`9.1 ${'A very long outcome title '.repeat(4).trim()}`);
     expect(tooltip(label)).toBe(`9.1 ${'A very long outcome title '.repeat(4).trim()}`);
+    // The first cell starts to the right of the whole label (12px text at about 0.6em a character).
+    const firstCell = byClass(longRoot, 'cell')[0]!;
+    const rect = firstCell.children.find((child) => typeof child !== 'string' && child.name === 'rect');
+    const labelEnd = num(label, 'x') + visibleText(label).length * 12 * 0.6;
+    expect(rect === undefined || typeof rect === 'string' ? 0 : Number(rect.attrs.x)).toBeGreaterThan(labelEnd);
   });
 
   it('puts members first in the given order and the consensus column last, set apart by a gap and an outline', () => {

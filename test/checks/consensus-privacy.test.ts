@@ -5,9 +5,10 @@
  *
  * The privacy rules under test (PRODUCT.md, "Privacy"):
  * - before the facilitator reveals, nobody sees placements, not even the facilitator;
- * - after the reveal, members see the spread, anonymous unless the group chose named view;
- * - leaders of the group's place (school, district, hub, admins) see it only from minGroupSize
- *   submissions, and never with names;
+ * - after the reveal, members see the spread, anonymous unless the group chose named view for this
+ *   check (only before anyone submitted);
+ * - leaders of the group's place (school, district, hub, admins) see it only once the check has
+ *   closed, only from minGroupSize submissions, and never with names;
  * - people outside the group's place get 404; evidence notes never leave their author's own pages.
  */
 import type { Agent } from '../support/http.js';
@@ -72,21 +73,25 @@ function world(f: () => NetworkFixture, as: () => (name: PersonaName) => Promise
     await answerAndSubmit(await as()(who), selfUrl(checkId, fx.groups.teamA1.id), () => LEVEL[who], () => EVIDENCE[who]);
   }
 
-  /** A fresh network check for the improvement teams with these submissions, revealed or not. */
-  async function prepare(submitters: readonly Submitter[], options: { reveal: boolean; named?: boolean }): Promise<number> {
+  /**
+   * A fresh network check for the improvement teams with these submissions, revealed or not; named view
+   * is chosen before anyone submits, and the check closed at the end when asked.
+   */
+  async function prepare(submitters: readonly Submitter[], options: { reveal: boolean; named?: boolean; close?: boolean }): Promise<number> {
     const fx = f();
     const id = await openCheck(fx, await as()('admin'));
+    if (options.named === true) await setNamed(id, true);
     for (const who of submitters) await submit(id, who);
-    await setNamed(id, options.named ?? false);
     if (options.reveal) {
-      const reveal = await (await as()('facilitatorA1')).post(`${consensusUrl(id, fx.groups.teamA1.id)}/reveal`);
+      const reveal = await (await as()('facilitatorA1')).post(`${consensusUrl(id, fx.groups.teamA1.id)}/reveal`, { confirm: 'on' });
       expect(reveal.statusCode).toBe(303);
     }
+    if (options.close === true) expect((await (await as()('admin')).post(`/checks/${id}/close`)).statusCode).toBe(303);
     return id;
   }
 
   async function setNamed(checkId: number, on: boolean): Promise<void> {
-    const response = await (await as()('facilitatorA1')).post(`${consensusUrl(checkId, f().groups.teamA1.id)}/named-view`, on ? { shows_names: 'on' } : {});
+    const response = await (await as()('facilitatorA1')).post(`${consensusUrl(checkId, f().groups.teamA1.id)}/named-view`, on ? { shows_names: 'on', confirm: 'on' } : {});
     expect(response.statusCode).toBe(303);
   }
 
@@ -167,9 +172,9 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
     }
     // The survey of the team is the member's own: nothing of Fay's answers is checked there.
     expect((await member.get(`${selfUrl(id, group)}?page=1`)).body).not.toMatch(/name="level_1\.1" value="\d" checked/);
-    // The facilitator's next-step draft is from the entry level, not from the hidden median.
+    // No next step is drafted before a level is agreed: nothing hints at the hidden median.
     const facilitatorPage = await (await as('facilitatorA1')).get(consensusUrl(id, group));
-    expect(nextStepIn(facilitatorPage.body, '1.1')).toBe(escapeHtml(`To reach Level 4: ${behavioursOf(f, '1.1', 4)}`));
+    expect(nextStepIn(facilitatorPage.body, '1.1')).toBe('');
   });
 
   it('memberB1 (another district) gets 404 on every consensus page and action', async () => {
@@ -195,7 +200,7 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
     for (const persona of ['memberA1', ...leaders] as const) {
       const agent = await as(persona);
       expect((await agent.get(base)).body, persona).not.toContain(`action="${base}/reveal"`);
-      const response = await agent.post(`${base}/reveal`);
+      const response = await agent.post(`${base}/reveal`, { confirm: 'on' });
       expect(response.statusCode, persona).toBe(403);
       expect(textOf(response.body)).toContain("Only the group's facilitators can do this.");
     }
@@ -203,14 +208,14 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
 
     const facilitator = await as('facilitatorA1');
     expect((await facilitator.get(base)).body).toContain(`action="${base}/reveal"`);
-    const reveal = await facilitator.post(`${base}/reveal`);
+    const reveal = await facilitator.post(`${base}/reveal`, { confirm: 'on' });
     expect(reveal.statusCode).toBe(303);
     expect(reveal.headers.location).toBe(base);
     const row = await f.app.db.selectFrom('check_groups').selectAll().where('check_id', '=', id).where('group_id', '=', f.groups.teamA1.id).executeTakeFirstOrThrow();
     expect(row.revealed_at).toEqual(expect.any(String));
     expect(row.revealed_by).toBe(f.people.facilitatorA1.id);
     // Revealing a second time changes nothing; the button is gone.
-    expect((await facilitator.post(`${base}/reveal`)).statusCode).toBe(303);
+    expect((await facilitator.post(`${base}/reveal`, { confirm: 'on' })).statusCode).toBe(303);
     const again = await f.app.db.selectFrom('check_groups').selectAll().where('check_id', '=', id).where('group_id', '=', f.groups.teamA1.id).executeTakeFirstOrThrow();
     expect(again.revealed_at).toBe(row.revealed_at);
     expect((await facilitator.get(base)).body).not.toContain(`action="${base}/reveal"`);
@@ -229,7 +234,8 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
     const base = consensusUrl(id, f.groups.teamA1.id);
     const before = await everything(f);
     for (const persona of ['memberA1', ...leaders] as const) {
-      expect((await (await as(persona)).post(`${base}/named-view`, { shows_names: 'on' })).statusCode, persona).toBe(403);
+      expect((await (await as(persona)).post(`${base}/named-view`, { shows_names: 'on', confirm: 'on' })).statusCode, persona).toBe(403);
+      expect((await (await as(persona)).get(`${base}/named-view`)).statusCode, persona).toBe(403);
     }
     expect(await everything(f)).toEqual(before);
   });
@@ -253,47 +259,51 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
       }
     });
 
-    it.each(leaders)('%s sees no spread: "only from 3 submissions; this group has 2"', async (persona) => {
+    it.each(leaders)('%s sees no spread: "once the check has closed, and only from 3 submissions; this group has 2"', async (persona) => {
       await w.setNamed(id, false);
       for (const page of await w.pages(id, persona)) {
         expect(page.statusCode).toBe(200);
         expect(hasSpread(page.body)).toBe(false);
         expect(page.body).not.toContain('median Level');
-        expect(page.body).toContain('Placements of individuals are shown outside the group only from 3 submissions; this group has 2.');
+        expect(page.body).toContain('Placements of individuals are shown outside the group once the check has closed, and only from 3 submissions; this group has 2 and the check is still open.');
         expectNoNames(page.body);
         expectNoEvidence(page.body);
       }
     });
 
-    it('with named view on, members see the names; leaders still see nothing', async () => {
-      await w.setNamed(id, true);
+    it('with named view chosen for the check, members see the names; leaders still see nothing, even once closed', async () => {
+      const named = await w.prepare(['facilitatorA1', 'memberA1'], { reveal: true, named: true });
       for (const persona of members) {
-        for (const page of await w.pages(id, persona)) {
+        for (const page of await w.pages(named, persona)) {
           const text = textOf(mainOf(page.body));
           expect(text).toContain(`L1: ${NAMES.facilitatorA1}`);
           expect(text).toContain(`L3: ${NAMES.memberA1}`);
           expect(text).not.toContain(NAMES.newcomerA1);
+          expect(text.toLowerCase()).toContain('names are visible to your group in this check');
           expectNoEvidence(page.body);
         }
       }
+      expect((await (await as('admin')).post(`/checks/${named}/close`)).statusCode).toBe(303);
       for (const persona of leaders) {
-        for (const page of await w.pages(id, persona)) {
+        for (const page of await w.pages(named, persona)) {
           expect(hasSpread(page.body)).toBe(false);
           expectNoNames(page.body);
+          expect(textOf(page.body).toLowerCase()).not.toContain('names are visible');
         }
       }
-      await w.setNamed(id, false);
     });
   });
 
   describe('after the reveal, at the threshold (3 of 3 submitted)', () => {
     let id: number;
+    /** The same submissions in a check that chose named view and has closed. */
+    let closedNamed: number;
     beforeAll(async () => {
       id = await w.prepare(['facilitatorA1', 'memberA1', 'newcomerA1'], { reveal: true });
+      closedNamed = await w.prepare(['facilitatorA1', 'memberA1', 'newcomerA1'], { reveal: true, named: true, close: true });
     });
 
-    it.each([...members, ...leaders])('%s sees the anonymous spread of the 3 submissions', async (persona) => {
-      await w.setNamed(id, false);
+    it.each(members)('%s sees the anonymous spread of the 3 submissions', async (persona) => {
       for (const page of await w.pages(id, persona)) {
         expect(page.statusCode).toBe(200);
         expect(hasSpread(page.body)).toBe(true);
@@ -304,34 +314,40 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
       }
     });
 
-    it.each(leaders)('%s never sees names, even in named view', async (persona) => {
-      await w.setNamed(id, true);
+    it.each(leaders)('%s sees no spread while the check is open, even with 3 submitted', async (persona) => {
       for (const page of await w.pages(id, persona)) {
+        expect(page.statusCode).toBe(200);
+        expect(hasSpread(page.body)).toBe(false);
+        expect(textOf(page.body)).toContain('once the check has closed, and only from 3 submissions; this group has 3 and the check is still open.');
+        expectNoNames(page.body);
+      }
+    });
+
+    it.each(leaders)('%s sees the anonymous spread once the check has closed, never names, even in named view', async (persona) => {
+      for (const page of await w.pages(closedNamed, persona)) {
         expect(hasSpread(page.body)).toBe(true);
+        expect(textOf(page.body)).toContain('3 placed · median Level 3 · range 1–5');
         expectNoNames(page.body);
         expectNoEvidence(page.body);
       }
-      await w.setNamed(id, false);
     });
 
-    it.each(members)('%s sees every name in named view, and none once it is off again', async (persona) => {
-      await w.setNamed(id, true);
-      for (const page of await w.pages(id, persona)) {
+    it.each(members)('%s sees every name in the named check and none in the anonymous one', async (persona) => {
+      for (const page of await w.pages(closedNamed, persona)) {
         const text = textOf(mainOf(page.body));
         expect(text).toContain(`L1: ${NAMES.facilitatorA1}`);
         expect(text).toContain(`L3: ${NAMES.memberA1}`);
         expect(text).toContain(`L5: ${NAMES.newcomerA1}`);
         expectNoEvidence(page.body);
       }
-      await w.setNamed(id, false);
       for (const page of await w.pages(id, persona)) expectNoNames(page.body);
     });
 
-    it('the spread shows where the team disagrees and drafts the next step from the level above the median', async () => {
+    it('the spread shows where the team disagrees; no next step is drafted before a level is agreed', async () => {
       const page = await (await as('facilitatorA1')).get(consensusUrl(id, f.groups.teamA1.id));
-      expect(page.body).toContain('Discuss these first');
+      expect(textOf(page.body)).toContain('Discuss these first (15)');
       expect(textOf(page.body)).toContain('What separates Level 1 (Ideal) from Level 5 (Entry)');
-      expect(nextStepIn(page.body, '1.1')).toBe(escapeHtml(`To reach Level 2: ${behavioursOf(f, '1.1', 2)}`));
+      expect(nextStepIn(page.body, '1.1')).toBe('');
     });
 
     it('a draft that was never submitted is not in the spread', async () => {
@@ -341,7 +357,8 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
       const page = await (await as('facilitatorA1')).get(consensusUrl(draftId, f.groups.teamA1.id));
       expect(textOf(page.body)).toContain('2 placed · median Level 3 · range 1–5');
       expect(page.body).toContain('Placements for 1.1: Level 1 (Ideal): 1, Level 2: 0, Level 3: 0, Level 4: 0, Level 5 (Entry): 1');
-      // Leaders: 2 submitted, below the threshold.
+      // Leaders: 2 submitted, below the threshold, even once closed.
+      expect((await (await as('admin')).post(`/checks/${draftId}/close`)).statusCode).toBe(303);
       expect(hasSpread((await (await as('districtLeaderA')).get(consensusUrl(draftId, f.groups.teamA1.id))).body)).toBe(false);
     });
   });
@@ -364,17 +381,16 @@ describe('privacy with MIN_GROUP_SIZE=2', () => {
     await f.app.close();
   });
 
-  it('leaders see the anonymous spread from 2 submissions, not from 1', async () => {
-    const one = await w.prepare(['facilitatorA1'], { reveal: true });
+  it('leaders see the anonymous spread of a closed check from 2 submissions, not from 1', async () => {
+    const one = await w.prepare(['facilitatorA1'], { reveal: true, close: true });
     const leader = await as('districtLeaderA');
     const hidden = await leader.get(consensusUrl(one, f.groups.teamA1.id));
     expect(hasSpread(hidden.body)).toBe(false);
     expect(hidden.body).toContain('only from 2 submissions; this group has 1.');
 
-    await w.submit(one, 'memberA1');
-    await w.setNamed(one, true);
+    const two = await w.prepare(['facilitatorA1', 'memberA1'], { reveal: true, named: true, close: true });
     for (const persona of ['districtLeaderA', 'admin'] as const) {
-      for (const page of await w.pages(one, persona)) {
+      for (const page of await w.pages(two, persona)) {
         expect(hasSpread(page.body)).toBe(true);
         expect(textOf(page.body)).toContain('2 placed');
         expectNoNames(page.body);
@@ -427,10 +443,13 @@ describe('recording the consensus', () => {
     expect(textOf(seen.body)).toContain('We agree on 3.');
     expect(seen.body).not.toContain(`action="${base}/1.1"`);
 
-    // In meeting mode the form goes back to the meeting.
+    // In meeting mode, saving moves on to the next outcome.
     const meeting = await facilitator.post(`${base}/1.2`, { level: '2', version: '0', meeting: '1' });
     expect(meeting.statusCode).toBe(303);
-    expect(meeting.headers.location).toBe(`${base}/meeting?outcome=1.2`);
+    expect(meeting.headers.location).toBe(`${base}/meeting?outcome=1.3`);
+    // The last outcome stays where it is.
+    const last = await facilitator.post(`${base}/5.3`, { level: '2', version: '0', meeting: '1' });
+    expect(last.headers.location).toBe(`${base}/meeting?outcome=5.3`);
   });
 
   it.each(['memberA1', ...leaders] as const)('%s (not a facilitator) → 403, nothing written', async (persona) => {
@@ -594,18 +613,37 @@ describe('recording the consensus', () => {
     expect(page.body).not.toContain('class="form consensus-form"');
   });
 
-  it('next-step drafts start with "To reach Level N:" and the behaviours of Level N, the level above', async () => {
+  it('next-step drafts: none before a level; one per level for the page to put in; "To reach Level N:" and the behaviours of Level N', async () => {
     const id = await openCheck(f, await as('admin'));
     const base = consensusUrl(id, f.groups.teamA1.id);
     const fay = await as('facilitatorA1');
     const page = await fay.get(base);
-    // Nothing revealed nor agreed: drafted from the entry level, Level 5 → "To reach Level 4".
-    expect(nextStepIn(page.body, '2.2')).toBe(escapeHtml(`To reach Level 4: ${behavioursOf(f, '2.2', 4)}`));
-    // One draft per level, for the form to swap when another level is picked.
+    expect(nextStepIn(page.body, '2.2')).toBe('');
     const form = page.body.slice(page.body.indexOf(`<textarea id="next-2.2"`));
     for (const level of [2, 3, 4, 5]) {
       expect(form).toContain(`data-suggestion-${level}="${escapeHtml(`To reach Level ${level - 1}${level - 1 === 1 ? ' (Ideal)' : ''}: ${behavioursOf(f, '2.2', level - 1)}`)}"`);
     }
     expect(form).toContain(`data-suggestion-1="${escapeHtml(`To sustain Level 1 (Ideal): ${behavioursOf(f, '2.2', 1)}`)}"`);
+  });
+
+  it('without JavaScript, the saved next step follows the level saved: empty or an untouched draft of another level is drafted afresh; typed text is kept', async () => {
+    const id = await openCheck(f, await as('admin'));
+    const base = consensusUrl(id, f.groups.teamA1.id);
+    const fay = await as('facilitatorA1');
+    const nextStepOf = async (code: string) =>
+      (await f.app.db.selectFrom('consensus_records').select('next_step').where('check_id', '=', id).where('outcome_code', '=', code).executeTakeFirstOrThrow()).next_step;
+    const draft = (level: number) => (level === 1 ? `To sustain Level 1 (Ideal): ${behavioursOf(f, '3.1', 1)}` : `To reach Level ${level - 1}${level === 2 ? ' (Ideal)' : ''}: ${behavioursOf(f, '3.1', level - 1)}`);
+
+    // An agreed Level 1 with the Level 3 draft still in the box (the old bug) saves the Level 1 draft.
+    expect((await fay.post(`${base}/3.1`, { level: '1', next_step: draft(3), version: '0' })).statusCode).toBe(303);
+    expect(await nextStepOf('3.1')).toBe(draft(1));
+    // Empty: drafted from the level saved.
+    expect((await fay.post(`${base}/3.1`, { level: '4', next_step: '', version: '1' })).statusCode).toBe(303);
+    expect(await nextStepOf('3.1')).toBe(draft(4));
+    // Typed text is the team's own and stays.
+    expect((await fay.post(`${base}/3.1`, { level: '2', next_step: 'Ask two families to join our next huddle.', version: '2' })).statusCode).toBe(303);
+    expect(await nextStepOf('3.1')).toBe('Ask two families to join our next huddle.');
+    // The page shows what was saved in the box.
+    expect(nextStepIn((await fay.get(base)).body, '3.1')).toBe('Ask two families to join our next huddle.');
   });
 });

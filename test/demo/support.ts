@@ -39,10 +39,10 @@ export const CONTENT_QUERIES: Record<string, string> = {
   districts: 'select id, name, archived_at from districts order by id',
   sites: 'select id, district_id, name, archived_at from sites order by id',
   people: 'select id, email, name, is_network_admin, password_hash is not null as can_sign_in, archived_at from people order by id',
-  groups: 'select id, name, role_key, district_id, site_id, shows_names, archived_at from groups order by id',
+  groups: 'select id, name, role_key, district_id, site_id, archived_at from groups order by id',
   group_members: 'select group_id, person_id, is_facilitator from group_members order by group_id, person_id',
   progress_checks: 'select id, name, map_id, map_version, opens_on, closes_on, district_id, closed_at, created_by from progress_checks order by id',
-  check_groups: 'select check_id, group_id, revealed_at, revealed_by from check_groups order by check_id, group_id',
+  check_groups: 'select check_id, group_id, revealed_at, revealed_by, shows_names from check_groups order by check_id, group_id',
   self_assessments: 'select id, check_id, group_id, person_id, version, submitted_at from self_assessments order by id',
   placements: 'select self_assessment_id, outcome_code, level, not_sure, evidence from placements order by self_assessment_id, outcome_code',
   consensus_records:

@@ -56,6 +56,9 @@ beforeAll(async () => {
   formulaPersonId = await addPerson(f.app.db, f.people.admin.id, { name: '=HYPERLINK("http://evil.example")', email: 'formula@alder.test' });
   await setPasswordHash(f.app.db, formulaPersonId, await sharedPasswordHash());
   await addMembership(f.app.db, f.people.admin.id, f.groups.teamA1.id, formulaPersonId, false);
+  // Team B1 gets a second member (who never submits), so its record is a team's, not one person's.
+  const secondB1 = await addPerson(f.app.db, f.people.admin.id, { name: 'Bo Birch', email: 'bo.birch@birch.test' });
+  await addMembership(f.app.db, f.people.admin.id, f.groups.teamB1.id, secondB1, false);
 
   const a1 = f.groups.teamA1.id;
   // Earlier check: 1.1 at 4 (will not improve), 1.2 at 4 (will improve), 2.1 at 2.
