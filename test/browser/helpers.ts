@@ -67,6 +67,8 @@ export interface OpenPageOptions {
    * error status: a test that visits a 404 page on purpose asserts the status itself.
    */
   expectedErrorDocuments?: string[];
+  /** false: a browser with JavaScript off, to prove a page works without it. */
+  javaScriptEnabled?: boolean;
 }
 
 export interface WatchedPage {
@@ -89,6 +91,7 @@ export async function openPage(browser: Browser, options: OpenPageOptions = {}):
     hasTouch: options.isMobile ?? false,
     locale: 'en-GB',
     reducedMotion: 'reduce',
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
   // Fail fast inside a test rather than at the test's own timeout.
   context.setDefaultTimeout(10_000);

@@ -160,6 +160,9 @@ describe('a progress check in Chromium', { timeout: 90_000 }, () => {
     await expect(page.locator('main').innerText()).resolves.toContain('has not revealed the placements yet');
     await expect(page.locator('svg.strip, .strip svg').count()).resolves.toBe(0);
     await expectNoSeriousA11yViolations(page, 'consensus before reveal');
+    // Two of five have not submitted: revealing asks to confirm first.
+    await expect(page.locator('main').innerText()).resolves.toContain('2 of 5 members have not submitted yet.');
+    await page.getByLabel('Reveal with 3 of 5 submitted').check();
     await page.getByRole('button', { name: 'Reveal the placements to the group' }).click();
     await expect(page.locator('.strip svg').count()).resolves.toBe(15);
     await expect(page.getByRole('region', { name: 'Discuss these first' }).isVisible()).resolves.toBe(true);
@@ -174,9 +177,13 @@ describe('a progress check in Chromium', { timeout: 90_000 }, () => {
     await page.getByLabel('Rationale').fill('Most of us work with colleagues on the problem, not yet with students and parents.');
     await expect(page.getByLabel('Next step').inputValue()).resolves.toMatch(/^To reach Level 2: /);
     await page.getByRole('button', { name: 'Save consensus for 1.1' }).click();
-    await expect(page.getByRole('status').first().innerText()).resolves.toContain('Consensus for 1.1 saved.');
+    // Saving moves on to the next outcome.
+    await page.waitForURL(/outcome=1\.2$/);
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('Consensus for 1.1 saved. Now 1.2.');
+    // Keyboard: the left arrow goes back, where the agreed level is shown.
+    await page.locator('body').press('ArrowLeft');
+    await page.waitForURL(/outcome=1\.1$/);
     await expect(page.locator('.agreed').innerText()).resolves.toContain('Level 3');
-    // Keyboard: the right arrow moves to the next outcome.
     await page.locator('body').press('ArrowRight');
     await page.waitForURL(/outcome=1\.2$/);
 
@@ -187,6 +194,7 @@ describe('a progress check in Chromium', { timeout: 90_000 }, () => {
     await page.locator('label[for="agreed-1.2-2"]').click();
     await page.getByRole('button', { name: 'Save consensus for 1.2' }).click();
     await expect(page.getByRole('status').first().innerText()).resolves.toContain('Consensus for 1.2 saved.');
+    const saved12 = page.url().replace(/outcome=1\.3$/, 'outcome=1.2');
 
     await co.page.locator('label[for="agreed-1.2-4"]').click();
     await co.page.getByLabel('Rationale').fill('I think we are further away.');
@@ -197,7 +205,7 @@ describe('a progress check in Chromium', { timeout: 90_000 }, () => {
     await expectNoSeriousA11yViolations(co.page, 'the consensus conflict');
     await saveScreenshot(co.page, 'consensus-conflict');
     // The other's value was not overwritten.
-    await visit(page, page.url());
+    await visit(page, saved12);
     await expect(page.locator('.agreed').innerText()).resolves.toContain('Level 2');
 
     expectNoPageProblems(problems);
