@@ -60,7 +60,7 @@ describe('planning an action', () => {
     const checkId = await openCheck(f, await as('admin'));
     await answerAndSubmit(await as('facilitatorA1'), selfUrl(checkId, f.groups.teamA1.id), () => 3);
     const facilitator = await as('facilitatorA1');
-    expect((await facilitator.post(`${consensusUrl(checkId, f.groups.teamA1.id)}/reveal`)).statusCode).toBe(303);
+    expect((await facilitator.post(`${consensusUrl(checkId, f.groups.teamA1.id)}/reveal`, { confirm: 'on' })).statusCode).toBe(303);
     const saved = await facilitator.post(`${consensusUrl(checkId, f.groups.teamA1.id)}/1.3`, { level: '3', rationale: '', dissent: '', next_step: 'Start a PDSA on exit tickets', version: '0' });
     expect(saved.statusCode).toBe(303);
 
@@ -282,7 +282,7 @@ describe('looking back at the next check', () => {
     const facilitator = await as('facilitatorA1');
     const first = await openCheck(f, admin);
     await seedSubmitted(f, first, f.groups.teamA1.id, f.newcomerA1.id, () => 4);
-    expect((await facilitator.post(`${consensusUrl(first, f.groups.teamA1.id)}/reveal`)).statusCode).toBe(303);
+    expect((await facilitator.post(`${consensusUrl(first, f.groups.teamA1.id)}/reveal`, { confirm: 'on' })).statusCode).toBe(303);
     expect((await facilitator.post(`${consensusUrl(first, f.groups.teamA1.id)}/2.1`, { level: '4', rationale: '', dissent: '', next_step: 'Look at attendance data weekly', version: '0' })).statusCode).toBe(303);
     expect((await postRaw(f, facilitator, actionsUrl(), [...actionFields({ outcome_code: '2.1', what: 'Weekly attendance huddle' }), ['check_id', String(first)]])).statusCode).toBe(303);
     const actionId = await latestActionId();
@@ -294,7 +294,7 @@ describe('looking back at the next check', () => {
     await seedSubmitted(f, second, f.groups.teamA1.id, f.newcomerA1.id, () => 3);
     const hidden = textOf(mainOf((await facilitator.get(consensusUrl(second, f.groups.teamA1.id))).body));
     expect(hidden).not.toContain('Weekly attendance huddle');
-    expect((await facilitator.post(`${consensusUrl(second, f.groups.teamA1.id)}/reveal`)).statusCode).toBe(303);
+    expect((await facilitator.post(`${consensusUrl(second, f.groups.teamA1.id)}/reveal`, { confirm: 'on' })).statusCode).toBe(303);
     const shown = textOf(mainOf((await (await as('memberA1')).get(consensusUrl(second, f.groups.teamA1.id))).body));
     const checkName = (await f.app.db.selectFrom('progress_checks').select('name').where('id', '=', first).executeTakeFirstOrThrow()).name;
     const outcome = shown.slice(shown.indexOf('2.1 Establish an aim statement'), shown.indexOf('2.2 Identify drivers'));

@@ -125,7 +125,7 @@ describe('personal history', () => {
     await answerAndSubmit(await as('memberA1'), selfUrl(checkId, f.groups.teamA1.id), () => 2);
     await answerAndSubmit(await as('facilitatorA1'), selfUrl(checkId, f.groups.teamA1.id), () => 5);
     const facilitator = await as('facilitatorA1');
-    expect((await facilitator.post(`${consensusUrl(checkId, f.groups.teamA1.id)}/reveal`)).statusCode).toBe(303);
+    expect((await facilitator.post(`${consensusUrl(checkId, f.groups.teamA1.id)}/reveal`, { confirm: 'on' })).statusCode).toBe(303);
     expect((await facilitator.post(`${consensusUrl(checkId, f.groups.teamA1.id)}/1.1`, { level: '4', rationale: '', dissent: '', next_step: '', version: '0' })).statusCode).toBe(303);
 
     const mine = await (await as('memberA1')).get('/me/history');
