@@ -52,7 +52,7 @@ describe('the consensus meeting', () => {
     expect((await (await as('facilitatorA1')).post(`${consensusUrl(checkId, team())}/reveal`, { confirm: 'on' })).statusCode).toBe(303);
   }
   async function close(checkId: number): Promise<void> {
-    expect((await (await as('admin')).post(`/checks/${checkId}/close`)).statusCode).toBe(303);
+    expect((await (await as('admin')).post(`/checks/${checkId}/close`, { confirm: 'yes' })).statusCode).toBe(303);
   }
   async function namesOn(checkId: number) {
     return (await as('facilitatorA1')).post(`${consensusUrl(checkId, team())}/named-view`, { shows_names: 'on', confirm: 'on' });

@@ -86,7 +86,7 @@ function world(f: () => NetworkFixture, as: () => (name: PersonaName) => Promise
       const reveal = await (await as()('facilitatorA1')).post(`${consensusUrl(id, fx.groups.teamA1.id)}/reveal`, { confirm: 'on' });
       expect(reveal.statusCode).toBe(303);
     }
-    if (options.close === true) expect((await (await as()('admin')).post(`/checks/${id}/close`)).statusCode).toBe(303);
+    if (options.close === true) expect((await (await as()('admin')).post(`/checks/${id}/close`, { confirm: 'yes' })).statusCode).toBe(303);
     return id;
   }
 
@@ -283,7 +283,7 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
           expectNoEvidence(page.body);
         }
       }
-      expect((await (await as('admin')).post(`/checks/${named}/close`)).statusCode).toBe(303);
+      expect((await (await as('admin')).post(`/checks/${named}/close`, { confirm: 'yes' })).statusCode).toBe(303);
       for (const persona of leaders) {
         for (const page of await w.pages(named, persona)) {
           expect(hasSpread(page.body)).toBe(false);
@@ -358,7 +358,7 @@ describe('privacy of placements (minGroupSize 3, the default)', () => {
       expect(textOf(page.body)).toContain('2 placed · median Level 3 · range 1–5');
       expect(page.body).toContain('Placements for 1.1: Level 1 (Ideal): 1, Level 2: 0, Level 3: 0, Level 4: 0, Level 5 (Entry): 1');
       // Leaders: 2 submitted, below the threshold, even once closed.
-      expect((await (await as('admin')).post(`/checks/${draftId}/close`)).statusCode).toBe(303);
+      expect((await (await as('admin')).post(`/checks/${draftId}/close`, { confirm: 'yes' })).statusCode).toBe(303);
       expect(hasSpread((await (await as('districtLeaderA')).get(consensusUrl(draftId, f.groups.teamA1.id))).body)).toBe(false);
     });
   });
