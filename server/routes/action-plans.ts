@@ -29,6 +29,7 @@ import {
 import { decorateRequest } from '../services/assistance-requests.js';
 import { todayUtc } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
+import { sendCsv } from './csv.js';
 import { checkboxField, idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
@@ -85,10 +86,6 @@ const newActionQuery = z.object({ check: optionalId, outcome: z.string().max(20)
 export function typedValues(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null) return {};
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== '_csrf'));
-}
-
-function sendCsv(reply: FastifyReply, name: string, csv: string): FastifyReply {
-  return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
 }
 
 const ownerNames = (action: ActionWithOwners): string => action.owners.map((owner) => owner.name).join('; ');

@@ -15,6 +15,7 @@ import { findRole } from '../maps/catalog.js';
 import { todayUtc } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { dayField, typedValues } from './action-plans.js';
+import { sendCsv } from './csv.js';
 import { idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
@@ -73,10 +74,9 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
     const map = app.maps.list()[0];
     const shown = rows.map((row) => decorateRequest(row, map === undefined ? undefined : findRole(map, row.group_role_key)));
     if (request.query.format === 'csv') {
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="icmap-requests.csv"')
-        .send(
+      return sendCsv(
+        reply,
+        'icmap-requests',
           safeCsv(
             ['id', 'district', 'site', 'group', 'outcome', 'outcome_title', 'help', 'needed_by', 'status', 'asked_by', 'asked_on', 'assigned_to', 'answer', 'answered_by'],
             shown.map((row) => [row.id, row.district_name, row.site_name, row.group_name, row.outcome_code, row.outcomeTitle, row.help, row.needed_by, row.statusLabel, row.asked_by_name, row.created_at.slice(0, 10), row.assignee_name, row.answer, row.answered_by_name]),

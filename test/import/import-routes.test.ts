@@ -103,6 +103,7 @@ describe('roster import over HTTP', () => {
     const csv = await admin.post(`${previewUrl}/invitations.csv`, {}, { tokenFrom: previewUrl });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['cache-control']).toBe('no-store');
+    expect(csv.body.startsWith('\uFEFF')).toBe(true);
     const rows = Papa.parse<Record<string, string>>(csv.body, { header: true, skipEmptyLines: true }).data;
     expect(rows.map((row) => row.name).sort()).toEqual([`'=HYPERLINK("http://evil.example")`, 'Zoe Zane']);
     const link = rows.find((row) => row.name === 'Zoe Zane')?.link ?? '';

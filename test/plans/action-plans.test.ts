@@ -240,7 +240,7 @@ describe('the plan page', () => {
     expect(print).not.toContain('Finished thing');
     const csv = await member.get(`${planUrl()}?format=csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.split('\r\n')[0]).toBe('outcome,outcome_title,what,kind,owners,due_on,status,overdue,from_check,progress_notes');
+    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFoutcome,outcome_title,what,kind,owners,due_on,status,overdue,from_check,progress_notes');
     expect(csv.body).toContain('2.2,');
     expect(csv.body).toContain('Overdue thing,Learn more,Fay Fisher,2021-01-01,Planned,yes');
   });

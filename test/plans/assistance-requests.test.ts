@@ -58,6 +58,7 @@ describe("the hub's queue and answers", () => {
     expect(queue).toContain('Alder Elementary improvement team');
     expect(queue).not.toContain('Birch');
     const csv = (await (await as('districtLeaderA')).get('/requests?format=csv')).body;
+    expect(csv.startsWith('\uFEFFid,district,site,group,')).toBe(true);
     expect(csv.split('\r\n')).toHaveLength(2);
     expect(csv).toContain('Alder District,Alder Elementary');
     expect((await (await as('memberA1')).get('/requests')).statusCode).toBe(404);
@@ -112,7 +113,7 @@ describe("the admins' export of actions", () => {
     const csv = await (await as('admin')).get('/admin/export-actions.csv');
     expect(csv.statusCode).toBe(200);
     const lines = csv.body.split('\r\n');
-    expect(lines[0]).toBe('action,district,site,group,from_check,outcome,what,kind,owners,due_on,status,overdue,progress_notes,updated_at');
+    expect(lines[0]).toBe('\uFEFFaction,district,site,group,from_check,outcome,what,kind,owners,due_on,status,overdue,progress_notes,updated_at');
     expect(lines).toHaveLength(3);
     expect(csv.body).toContain(`Alder District,Alder Elementary,Alder Elementary improvement team,,1.1,Try a data wall for one PDSA cycle,Test a change with a PDSA cycle,Milo Moss,${utcDay(10)},In progress,,1,`);
     expect(csv.body).toContain('Birch District,Birch High');

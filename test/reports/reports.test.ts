@@ -114,6 +114,7 @@ describe('team report', () => {
   it('offers exactly the chart data as CSV, formulas escaped', async () => {
     const csv = await (await as('memberA1')).get(`${url()}?format=csv`);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.body.startsWith('\uFEFF')).toBe(true);
     const rows = Papa.parse<Record<string, string>>(csv.body, { header: true }).data;
     expect(rows.filter((row) => row.column === 'Consensus').map((row) => [row.outcome, row.level])).toEqual([
       ['1.1', '4'],
@@ -185,6 +186,7 @@ describe('site comparison and growth', () => {
     const csv = await (await as('admin')).get('/reports/growth?format=csv&open=1');
     const rows = Papa.parse<Record<string, string>>(csv.body, { header: true }).data.filter((row) => row.check);
     const of = (check: string, outcome: string) => rows.find((row) => row.check === check && row.outcome === outcome);
+    expect(csv.body.startsWith('\uFEFFcheck,opens_on,status,outcome,')).toBe(true);
     expect(rows[0]?.check).toBe('Autumn');
     expect(of('Spring', '1.1')).toMatchObject({ status: 'in progress: 0 of 2 groups agreed', groups_at_level_2: '1', groups_at_level_4: '1', median: '3' });
     expect(of('Autumn', '1.1')).toMatchObject({ status: 'closed' });
