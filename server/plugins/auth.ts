@@ -15,6 +15,7 @@ import { settingOrInsert } from '../repositories/settings.js';
 import { newToken } from '../services/tokens.js';
 import { deviceLabel } from '../services/devices.js';
 import { DatabaseSessionStore } from './session-store.js';
+import type { PageLocals } from './views.js';
 
 declare module 'fastify' {
   interface Session {
@@ -88,6 +89,25 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Pages a visitor sees that are private all the same: a form token, or a one-time link in the address. */
 const PRIVATE_PATHS = /^\/(sign-in|access\/|setup\/)/;
 
+/**
+ * What every page's layout gets. The CSRF token is made when a page is rendered, whatever the method
+ * of the request that renders it: a form shown again after a refused POST (422, 409, 400, an error
+ * page) must submit like the one first shown, and every signed-in page carries the sign-out form.
+ * Made lazily (the getter runs when a view merges the locals), so redirects and JSON answers, and
+ * anonymous visitors, who have no form needing one, make no token and get no session cookie.
+ */
+function pageLocals(request: FastifyRequest, reply: FastifyReply, flash: string | undefined): PageLocals {
+  let token: string | undefined;
+  return Object.defineProperty({ viewer: request.viewer, flash }, 'csrfToken', {
+    enumerable: true,
+    get: () => {
+      if (request.viewer === null) return undefined;
+      token ??= reply.generateCsrf();
+      return token;
+    },
+  });
+}
+
 export default fp(
   async (app) => {
     const secret = await settingOrInsert(app.db, 'session_secret', newToken());
@@ -116,22 +136,27 @@ export default fp(
     });
 
     app.decorateRequest('viewer', null);
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       const personId = request.session.personId;
-      if (personId === undefined) return;
-      const person = await findPerson(app.db, personId);
-      if (person?.archived_at !== null) {
-        // The person is gone or archived: replace the session with a fresh, anonymous one.
-        await request.session.regenerate();
-        return;
+      if (personId !== undefined) {
+        const person = await findPerson(app.db, personId);
+        if (person?.archived_at !== null) {
+          // The person is gone or archived: replace the session with a fresh, anonymous one.
+          await request.session.regenerate();
+        } else {
+          request.viewer = {
+            id: person.id,
+            name: person.name,
+            email: person.email,
+            isNetworkAdmin: person.is_network_admin === 1,
+            scope: await loadAccessScope(app.db, person),
+          };
+        }
       }
-      request.viewer = {
-        id: person.id,
-        name: person.name,
-        email: person.email,
-        isNetworkAdmin: person.is_network_admin === 1,
-        scope: await loadAccessScope(app.db, person),
-      };
+      const safe = SAFE_METHODS.has(request.method);
+      const flash = safe ? request.session.flash : undefined;
+      if (flash !== undefined) request.session.flash = undefined;
+      reply.locals = pageLocals(request, reply, flash);
     });
 
     // Nothing private may stay in a browser's cache (Back after sign-out on a shared computer): every
@@ -147,15 +172,6 @@ export default fp(
         return;
       }
       app.csrfProtection(request, reply, done);
-    });
-
-    // Every signed-in page carries the sign-out form, so it needs a token.
-    app.addHook('preHandler', async (request, reply) => {
-      const safe = SAFE_METHODS.has(request.method);
-      const csrfToken = request.viewer !== null && safe ? reply.generateCsrf() : undefined;
-      const flash = safe ? request.session.flash : undefined;
-      if (flash !== undefined) request.session.flash = undefined;
-      reply.locals = { ...reply.locals, viewer: request.viewer, csrfToken, flash };
     });
   },
   { name: 'auth', dependencies: ['database'] },

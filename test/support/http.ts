@@ -34,6 +34,8 @@ export interface Agent {
   post(url: string, form?: Form, options?: PostOptions): Promise<Response>;
   /** Reads the `_csrf` hidden field of a page (throws if it has none). */
   csrfToken(from?: string): Promise<string>;
+  /** POSTs these fields exactly as given (repeated names allowed; `_csrf` only if among them). */
+  submit(url: string, fields: [string, string][], headers?: Record<string, string>): Promise<Response>;
 }
 
 /** The `_csrf` hidden field of an HTML page, if it has one. */
@@ -58,8 +60,8 @@ export function anonymous(app: FastifyInstance, options: AgentOptions & { cookie
   const jar = new Map<string, string>(Object.entries(options.cookies ?? {}));
   const cookieHeader = (): string => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
-  async function send(method: 'GET' | 'POST', url: string, form?: Form): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
+  async function send(method: 'GET' | 'POST', url: string, form?: Form | [string, string][], extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers, ...extraHeaders };
     if (jar.size > 0) headers.cookie = cookieHeader();
     if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const response = await app.inject({
@@ -90,6 +92,7 @@ export function anonymous(app: FastifyInstance, options: AgentOptions & { cookie
       if (token === undefined) throw new Error(`GET ${from} (${page.statusCode}) has no _csrf field`);
       return token;
     },
+    submit: (url, fields, headers) => send('POST', url, fields, headers),
     async post(url, form = {}, postOptions = {}) {
       const csrf = postOptions.csrf ?? (await agent.csrfToken(postOptions.tokenFrom));
       return send('POST', url, csrf === false ? form : { ...form, _csrf: csrf });
