@@ -3,4 +3,7 @@ import { hasOverview } from './access/scope.js';
 import { levelName } from './maps/catalog.js';
 import { mapPath, outcomePath, roleOutcomePath, rolePath } from './services/map-browser.js';
 
-export const viewHelpers = { mapPath, rolePath, outcomePath, roleOutcomePath, levelName, hasOverview };
+/** A count as people read it: 1,000 rather than 1000. */
+const count = (value: number): string => value.toLocaleString('en-US');
+
+export const viewHelpers = { mapPath, rolePath, outcomePath, roleOutcomePath, levelName, hasOverview, count };

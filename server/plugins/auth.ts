@@ -24,9 +24,18 @@ declare module 'fastify' {
     flash?: string;
     /** "Chrome on Windows": how the person recognises this session among their devices. */
     device?: string;
+    /** A form refused because the session had ended, kept so the person gets it back after signing in. */
+    keptForm?: KeptForm;
   }
   interface FastifyRequest {
     viewer: Viewer | null;
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route's GET page hands back a form refused for an ended session (`?resume=1`, see
+     * `takeKeptForm`), so the error handler keeps the form and sends the person to sign in.
+     */
+    keepsFormWhenSignedOut?: boolean;
   }
 }
 
@@ -62,9 +71,55 @@ export function requireViewer(request: FastifyRequest): Viewer {
 
 /** Signs a person in on this request: a fresh session id (no fixation), bound to the person. */
 export async function startSession(request: FastifyRequest, personId: number): Promise<void> {
+  // A form kept while signed out survives the new session id: it is what the person signs in for.
+  const keptForm = request.session.keptForm;
   await request.session.regenerate();
   request.session.personId = personId;
   request.session.device = deviceLabel(request.headers['user-agent']);
+  if (keptForm !== undefined) request.session.keptForm = keptForm;
+}
+
+export interface KeptForm {
+  /** The path the form was posted to. */
+  path: string;
+  /** Its text fields, without the CSRF token. */
+  fields: Record<string, string>;
+}
+
+/** Forms this big are not kept (a survey page is about 3 KB; the session row is no place for more). */
+const KEPT_FORM_MAX_CHARS = 20_000;
+
+/**
+ * Keeps the text of a form that was refused only because its session had ended (expired, signed out
+ * in another tab) or its token had gone stale, so that nothing typed is lost: the person signs in
+ * again and `takeKeptForm` hands it back on the page it came from. Kept only for a form posted from
+ * ICMap's own pages (the browser says so in Sec-Fetch-Site or Origin), so another site cannot plant
+ * answers for someone to find after signing in. Returns whether it was kept.
+ */
+export function keepRefusedForm(request: FastifyRequest): boolean {
+  const fetchSite = request.headers['sec-fetch-site'];
+  const origin = request.headers.origin;
+  const sameOrigin =
+    fetchSite === undefined ? origin !== undefined && origin === `${request.protocol}://${request.host}` : fetchSite === 'same-origin';
+  const body = request.body;
+  if (!sameOrigin || typeof body !== 'object' || body === null) return false;
+  const fields = Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).flatMap(([name, value]) =>
+      typeof value === 'string' && name !== '_csrf' && !name.toLowerCase().includes('password') ? [[name, value]] : [],
+    ),
+  );
+  const path = request.url.split('?')[0] ?? '/';
+  if (JSON.stringify(fields).length > KEPT_FORM_MAX_CHARS) return false;
+  request.session.keptForm = { path, fields };
+  return true;
+}
+
+/** The kept form for this path, if any, removed from the session: it is handed back once. */
+export function takeKeptForm(request: FastifyRequest, path: string): KeptForm | undefined {
+  const kept = request.session.keptForm;
+  if (kept?.path !== path) return undefined;
+  request.session.keptForm = undefined;
+  return kept;
 }
 
 export function setFlash(request: FastifyRequest, message: string): void {

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFoundError, OverloadedError, type NotFoundOptions } from '../errors.js';
-import { SignInRequiredError } from './auth.js';
+import { keepRefusedForm, SignInRequiredError } from './auth.js';
 
 /** Plain words for errors that plugins raise with terse messages. */
 const friendlyMessages: Record<string, string> = {
@@ -65,6 +65,14 @@ export default fp(
     app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (error instanceof NotFoundError) {
         return sendNotFound(request, reply, error.message, error.options);
+      }
+      const staleForm = error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN';
+      const json = wantsJson(request) || (request.headers.accept ?? '').includes('application/json');
+      if (staleForm && !json && request.routeOptions.config.keepsFormWhenSignedOut === true && keepRefusedForm(request)) {
+        // The session ended (or the page outlived its token): keep what was typed, sign in, get it back.
+        const resume = `${request.url.split('?')[0] ?? '/'}?resume=1`;
+        request.log.info({ err: error }, 'form kept for after sign-in');
+        return reply.redirect(request.viewer === null ? `/sign-in?next=${encodeURIComponent(resume)}` : resume, 303);
       }
       if (error instanceof SignInRequiredError && !wantsJson(request)) {
         const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';

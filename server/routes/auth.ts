@@ -70,7 +70,7 @@ function renderLinkProblem(reply: FastifyReply, state: Exclude<LinkState['state'
 
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const renderSignIn = (request: FastifyRequest, reply: FastifyReply, data: { error?: string; email?: string; next?: string }) =>
-    reply.view('pages/auth/sign-in', { title: 'Sign in', ...data, csrfToken: reply.generateCsrf(), next: safeNext(data.next ?? (request.query as { next?: string }).next) });
+    reply.view('pages/auth/sign-in', { title: 'Sign in', ...data, keptForm: request.session.keptForm !== undefined, csrfToken: reply.generateCsrf(), next: safeNext(data.next ?? (request.query as { next?: string }).next) });
 
   app.get('/sign-in', async (request, reply) => {
     if (request.viewer !== null) return reply.redirect(safeNext((request.query as { next?: unknown }).next), 303);

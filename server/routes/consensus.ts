@@ -27,7 +27,14 @@ const orderField = z.enum(['map', 'triage'], { message: 'order is map or triage'
 const meetingQuery = z.object({ outcome: z.string().max(20).optional(), order: orderField });
 type MeetingOrder = z.output<typeof orderField>;
 const TEXT_MAX = 2000;
-const textField = (what: string) => z.string().trim().max(TEXT_MAX, `Keep the ${what} to ${TEXT_MAX} characters.`).default('');
+// Over the limit is refused with the length, never cut: the form comes back with the text in it.
+const textField = (what: string) =>
+  z
+    .string()
+    // Browsers send a textarea's line breaks as CR LF but count them as one character: count as they do.
+    .transform((text) => text.replace(/\r\n?/g, '\n'))
+    .pipe(z.string().trim().max(TEXT_MAX, { error: (issue) => `The ${what} is ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : 'too many'} characters; keep it to ${TEXT_MAX.toLocaleString('en-US')}.` }))
+    .default('');
 const recordForm = (levelCount: number) =>
   z.object({
     level: z.coerce
@@ -106,6 +113,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
       recorded: records.length,
       followThrough: await followThroughFor(app.db, viewer.scope, context, viewer.id),
       pageErrors: {} as PageErrors,
+      textMax: TEXT_MAX,
     };
   }
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.js';
 import { levelName } from '../maps/catalog.js';
-import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
+import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
 import { roleOutcomePath } from '../services/map-browser.js';
@@ -21,15 +21,18 @@ import {
   submitAnswers,
   surveyPages,
   type Answer,
+  type SurveyPage,
 } from '../services/self-assessment.js';
 import { idField } from './fields.js';
 
 const params = z.object({ id: idField, groupId: idField });
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(50).optional() });
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(50).optional(), resume: z.literal('1').optional() });
 const saveFields = z.object({
   version: z.coerce.number({ message: 'The form is missing its version; reload the page.' }).int().min(0),
   page: z.coerce.number().int().min(1).max(50),
-  action: z.enum(['save', 'next', 'previous', 'review']).default('save'),
+  // Which button was pressed. Not named `action`: a control of that name hides the form's own `action`
+  // property from scripts (form.action would be the buttons, not the URL).
+  go: z.enum(['save', 'next', 'previous', 'review']).default('save'),
 });
 const submitFields = z.object({ version: z.coerce.number().int().min(0) });
 
@@ -53,6 +56,8 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     submittedAt: string | null;
     errors?: Record<string, string>;
     conflict?: { code: string; saved: string; yours: string }[];
+    /** The answers on the page were sent before the session ended and are not saved yet. */
+    resumed?: boolean;
   }
 
   function answerLabel(context: CheckGroupContext, answer: Answer | undefined): string {
@@ -77,6 +82,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       version: state.version,
       errors: state.errors ?? {},
       conflict: state.conflict,
+      resumed: state.resumed === true,
       readOnly: checkState(context.check) !== 'open',
       submittedAt: state.submittedAt,
       evidenceMax: EVIDENCE_MAX_LENGTH,
@@ -92,9 +98,27 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     return { answers: answersOf(await placementsOf(app.db, assessment.id)), version: assessment.version, submittedAt: assessment.submitted_at };
   }
 
+  /** The saved answers with what a form sent laid over them: what the person sees as theirs. */
+  async function withSent(viewer: Viewer, context: CheckGroupContext, body: unknown, outcomes: SurveyPage['outcomes'], version: number): Promise<PageState> {
+    const saved = await savedState(viewer, context);
+    const merged = new Map(saved.answers);
+    for (const [code, answer] of submittedAnswers(body, outcomes, context.map.levels.length)) merged.set(code, answer);
+    return { ...saved, answers: merged, version };
+  }
+
   app.get('/checks/:id/groups/:groupId/self', { schema: { params, querystring: pageQuery } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await ownContext(viewer, request.params.id, request.params.groupId);
+    const kept = request.query.resume === '1' ? takeKeptForm(request, base(context)) : undefined;
+    if (kept !== undefined) {
+      // Back from signing in again: the page as the person sent it, their answers on it, not yet saved.
+      const fields = saveFields.safeParse(kept.fields);
+      const page = fields.success ? surveyPages(context.map, context.role)[fields.data.page - 1] : undefined;
+      if (fields.success && page !== undefined) {
+        const state = await withSent(viewer, context, kept.fields, page.outcomes, fields.data.version);
+        return renderPage(reply, viewer, context, page.number, { ...state, resumed: true });
+      }
+    }
     const state = await savedState(viewer, context);
     if (request.query.page === undefined) {
       // Coming back: resume at the first page with an unanswered outcome, or the review when none is left.
@@ -105,7 +129,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     return renderPage(reply, viewer, context, request.query.page, state);
   });
 
-  app.post('/checks/:id/groups/:groupId/self', { schema: { params } }, async (request, reply) => {
+  app.post('/checks/:id/groups/:groupId/self', { schema: { params }, config: { keepsFormWhenSignedOut: true } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await ownContext(viewer, request.params.id, request.params.groupId);
     if (checkState(context.check) !== 'open') {
@@ -120,12 +144,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     const parsed = parseSurveyPage(request.body, page.outcomes, context.map.levels.length);
     // What the person sent, to show back to them on an error or a conflict: never lose their typing.
-    const sent = async (version: number): Promise<PageState> => {
-      const saved = await savedState(viewer, context);
-      const merged = new Map(saved.answers);
-      for (const [code, answer] of submittedAnswers(request.body, page.outcomes, context.map.levels.length)) merged.set(code, answer);
-      return { ...saved, answers: merged, version };
-    };
+    const sent = (version: number): Promise<PageState> => withSent(viewer, context, request.body, page.outcomes, version);
     if (!parsed.ok) {
       if (wantsJson(request)) return reply.code(422).send({ errors: parsed.errors });
       return renderPage(reply.code(422), viewer, context, fields.data.page, { ...(await sent(fields.data.version)), errors: parsed.errors });
@@ -142,10 +161,10 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     if (wantsJson(request)) return reply.send({ version: result.version });
     const target =
-      fields.data.action === 'review'
+      fields.data.go === 'review'
         ? `${base(context)}/review`
-        : `${base(context)}?page=${Math.min(pages.length, Math.max(1, fields.data.page + (fields.data.action === 'next' ? 1 : fields.data.action === 'previous' ? -1 : 0)))}`;
-    if (fields.data.action === 'save') setFlash(request, 'Draft saved. You can come back to it at any time before the check closes.');
+        : `${base(context)}?page=${Math.min(pages.length, Math.max(1, fields.data.page + (fields.data.go === 'next' ? 1 : fields.data.go === 'previous' ? -1 : 0)))}`;
+    if (fields.data.go === 'save') setFlash(request, 'Draft saved. You can come back to it at any time before the check closes.');
     return reply.redirect(target, 303);
   });
 

@@ -64,9 +64,10 @@ export function parseSurveyPage(body: unknown, outcomes: readonly Outcome[], lev
       errors[`evidence_${outcome.code}`] = `Send one evidence note for ${outcome.code}.`;
       continue;
     }
-    const evidence = rawEvidence.trim();
+    // Browsers send a textarea's line breaks as CR LF but count them as one character: count as they do.
+    const evidence = rawEvidence.replace(/\r\n?/g, '\n').trim();
     if (evidence.length > EVIDENCE_MAX_LENGTH) {
-      errors[`evidence_${outcome.code}`] = `The evidence note for ${outcome.code} is ${evidence.length} characters; keep it to ${EVIDENCE_MAX_LENGTH}.`;
+      errors[`evidence_${outcome.code}`] = `The evidence note for ${outcome.code} is ${evidence.length.toLocaleString('en-US')} characters; keep it to ${EVIDENCE_MAX_LENGTH.toLocaleString('en-US')}.`;
     }
     if (rawLevel === undefined || rawLevel === '') {
       if (evidence !== '') errors[`level_${outcome.code}`] = `Choose a level, or "Not sure yet", for ${outcome.code} to keep your evidence note.`;

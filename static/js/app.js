@@ -46,54 +46,156 @@ for (const button of document.querySelectorAll('[data-submit-once]')) {
   });
 }
 
-// Survey autosave: a short while after a change, the page's answers are saved in the background.
-// The version field keeps two tabs from overwriting each other; on a conflict autosave stops and says so.
+// Survey autosave: a short while after a change, the page's answers are saved in the background, and
+// the sticky bar always says where they stand: "Saving…", "Saved 10:42" or "Not saved" with Retry.
+// Step links save before they leave; leaving with unsaved changes asks first. The version field keeps
+// two tabs from overwriting each other: on a conflict autosave stops and says so.
 const survey = document.querySelector('form[data-autosave]');
 if (survey instanceof HTMLFormElement) {
+  // getAttribute, not survey.action: a control named "action" would shadow the property.
+  const target = survey.getAttribute('action') ?? location.pathname;
   const version = survey.querySelector('[data-version]');
   const status = survey.querySelector('[data-autosave-status]');
+  const bar = status?.closest('[data-save-state]');
+  const retry = survey.querySelector('[data-autosave-retry]');
   let timer;
   let stopped = false;
-  const say = (text) => {
+  let dirty = false;
+  let saving;
+  let submitting = false;
+  const show = (state, text, canRetry = false) => {
     if (status) status.textContent = text;
+    if (bar instanceof HTMLElement) bar.dataset.saveState = state;
+    if (retry instanceof HTMLElement) retry.hidden = !canRetry;
   };
-  const save = async () => {
-    if (stopped || !(version instanceof HTMLInputElement)) return;
-    const body = new URLSearchParams(new FormData(survey));
-    body.set('action', 'save');
-    try {
-      const response = await fetch(survey.action, { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' });
-      if (response.ok) {
-        const result = await response.json();
-        version.value = String(result.version);
-        say(`Draft saved at ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`);
-      } else if (response.status === 409) {
-        stopped = true;
-        const result = await response.json().catch(() => ({}));
-        say(
-          result.closed
-            ? 'This progress check has closed: answers can no longer be changed.'
-            : 'Your answers were changed in another tab or window. Autosave has stopped: press Save draft to choose which to keep.',
-        );
-      } else if (response.status === 422) {
-        say('Not saved yet: check the messages on this page when you save.');
-      } else if (response.status === 503) {
-        // The database was busy (a backup, maintenance): nothing was saved; try again when it says.
-        const seconds = Number(response.headers.get('retry-after')) || 5;
-        say(`The server is busy for a moment. Your answers are still on this page; trying again in ${seconds} seconds.`);
-        clearTimeout(timer);
-        timer = setTimeout(save, seconds * 1000);
-      } else {
-        say('Could not save automatically. Your answers are still on this page; press Save draft.');
-      }
-    } catch {
-      say('Offline? Your answers are still on this page; press Save draft when you are back online.');
-    }
-  };
-  survey.addEventListener('change', () => {
+  const time = () => new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  show('idle', 'Changes save automatically.');
+  /** Saves now; resolves to true when what is on the page is saved. */
+  const save = () => {
     clearTimeout(timer);
-    timer = setTimeout(save, 1200);
+    if (stopped || !(version instanceof HTMLInputElement)) return Promise.resolve(false);
+    if (saving) return saving.then(() => (dirty ? save() : true));
+    if (!dirty) return Promise.resolve(true);
+    dirty = false;
+    const body = new URLSearchParams(new FormData(survey));
+    body.set('go', 'save');
+    show('saving', 'Saving…');
+    saving = (async () => {
+      try {
+        const response = await fetch(target, { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' });
+        const json = (response.headers.get('content-type') ?? '').includes('application/json');
+        if (response.ok && json) {
+          const result = await response.json();
+          version.value = String(result.version);
+          if (!dirty) show('saved', `Saved ${time()}`);
+          return true;
+        }
+        dirty = true;
+        if (response.status === 409 && json) {
+          stopped = true;
+          const result = await response.json().catch(() => ({}));
+          show(
+            'stopped',
+            result.closed
+              ? 'Not saved: this progress check has closed.'
+              : 'Not saved: your answers were changed in another tab. Press Save draft to choose which to keep.',
+          );
+        } else if (response.status === 422) {
+          show('failed', 'Not saved: press Save draft to see what to fix.');
+        } else if (response.status === 503) {
+          // The database was busy (a backup, maintenance): nothing was saved; try again when it says.
+          const seconds = Number(response.headers.get('retry-after')) || 5;
+          show('failed', `Not saved: the server is busy. Trying again in ${seconds} s.`, true);
+          timer = setTimeout(save, seconds * 1000);
+        } else if (response.status === 403 || response.status === 401 || !json) {
+          show('failed', 'Not saved: you may have been signed out. Press Save draft: your answers are kept.');
+        } else {
+          show('failed', 'Not saved —', true);
+        }
+        return false;
+      } catch {
+        dirty = true;
+        show('failed', 'Not saved (offline?) —', true);
+        return false;
+      } finally {
+        saving = undefined;
+      }
+    })();
+    return saving;
+  };
+  const changed = (delay) => {
+    if (stopped) return;
+    dirty = true;
+    show('unsaved', 'Not saved yet');
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  };
+  survey.addEventListener('change', () => changed(800));
+  survey.addEventListener('input', (event) => {
+    if (event.target instanceof HTMLTextAreaElement) changed(2000);
   });
+  retry?.addEventListener('click', () => {
+    dirty = true;
+    save();
+  });
+  survey.addEventListener('submit', () => {
+    submitting = true;
+    clearTimeout(timer);
+  });
+  // Step links (and the breadcrumb) save first, then leave; if saving fails they stay, and say so.
+  for (const link of document.querySelectorAll('.steps a, .breadcrumb a')) {
+    link.addEventListener('click', async (event) => {
+      if (!dirty && !saving) return;
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      if (await save()) location.href = link.href;
+    });
+  }
+  // Answers handed back after signing in again are on the page but not saved: save them now.
+  if (survey.hasAttribute('data-unsaved')) changed(300);
+  window.addEventListener('beforeunload', (event) => {
+    if (submitting || (!dirty && !saving)) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
+}
+
+// Length limits: a live count under each limited text box ("120 of 1,000 characters"), and a clear
+// warning past the limit. Nothing is cut: the server refuses text over the limit and gives it back.
+for (const box of document.querySelectorAll('textarea[data-max-length]')) {
+  if (!(box instanceof HTMLTextAreaElement)) continue;
+  const max = Number(box.dataset.maxLength);
+  const counter = document.createElement('p');
+  counter.className = 'char-count';
+  counter.id = `${box.id}-count`;
+  // Screen readers hear the count once typing pauses, not at every keystroke.
+  const announcer = document.createElement('p');
+  announcer.className = 'visually-hidden';
+  announcer.setAttribute('aria-live', 'polite');
+  box.after(counter, announcer);
+  let quiet;
+  box.setAttribute('aria-describedby', `${box.getAttribute('aria-describedby') ?? ''} ${counter.id}`.trim());
+  const format = (n) => n.toLocaleString('en-US');
+  const update = () => {
+    const length = box.value.length;
+    const over = length > max;
+    counter.textContent = over
+      ? `${format(length - max)} characters too many: ${format(length)} of ${format(max)}`
+      : `${format(length)} of ${format(max)} characters`;
+    counter.classList.toggle('char-count--over', over);
+    if (over) box.setAttribute('aria-invalid', 'true');
+    else if (!box.closest('.field--error')) box.removeAttribute('aria-invalid');
+  };
+  update();
+  box.addEventListener('input', () => {
+    update();
+    clearTimeout(quiet);
+    quiet = setTimeout(() => {
+      announcer.textContent = counter.textContent;
+    }, 1000);
+  });
+  // The drafted next step changes by script when a level is picked: count it too.
+  box.form?.addEventListener('change', update);
 }
 
 // Meeting mode: the arrow keys move between outcomes, unless someone is typing.

@@ -561,9 +561,9 @@ describe('recording the consensus', () => {
       { label: 'level empty', form: { level: '', version: '0' }, status: 422, message: 'Choose the agreed level.' },
       { label: 'level "abc"', form: { level: 'abc', version: '0' }, status: 422, message: 'Choose the agreed level.' },
       { label: 'level 2.5', form: { level: '2.5', version: '0' }, status: 422, message: 'Choose the agreed level.' },
-      { label: 'rationale over 2000 characters', form: { level: '2', rationale: 'r'.repeat(2001), version: '0' }, status: 422, message: 'Keep the rationale to 2000 characters.' },
-      { label: 'dissent over 2000 characters', form: { level: '2', dissent: 'd'.repeat(2001), version: '0' }, status: 422, message: 'Keep the dissent to 2000 characters.' },
-      { label: 'next step over 2000 characters', form: { level: '2', next_step: 'n'.repeat(2001), version: '0' }, status: 422, message: 'Keep the next step to 2000 characters.' },
+      { label: 'rationale over 2000 characters', form: { level: '2', rationale: 'r'.repeat(2001), version: '0' }, status: 422, message: 'The rationale is 2,001 characters; keep it to 2,000.' },
+      { label: 'dissent over 2000 characters', form: { level: '2', dissent: 'd'.repeat(2001), version: '0' }, status: 422, message: 'The dissent is 2,001 characters; keep it to 2,000.' },
+      { label: 'next step over 2000 characters', form: { level: '2', next_step: 'n'.repeat(2001), version: '0' }, status: 422, message: 'The next step is 2,001 characters; keep it to 2,000.' },
       { label: 'version missing', form: { level: '2' }, status: 422, message: 'The form is missing its version; reload the page.' },
       { label: 'version negative', form: { level: '2', version: '-1' }, status: 422, message: '' },
     ];

@@ -160,7 +160,7 @@ export function savePage(
   answers: Record<string, Level>,
   options: { evidence?: Record<string, string>; action?: string } = {},
 ): Promise<Response> {
-  const form: Record<string, string> = { version: String(version), page: String(page), action: options.action ?? 'save' };
+  const form: Record<string, string> = { version: String(version), page: String(page), go: options.action ?? 'save' };
   for (const [code, level] of Object.entries(answers)) form[`level_${code}`] = String(level);
   for (const [code, note] of Object.entries(options.evidence ?? {})) form[`evidence_${code}`] = note;
   return agent.post(url, form);

@@ -235,7 +235,7 @@ describe('bad input is refused and changes nothing', () => {
     version = 2;
   });
 
-  const page1 = (extra: Record<string, string>): Record<string, string> => ({ version: String(version), page: '1', action: 'save', ...extra });
+  const page1 = (extra: Record<string, string>): Record<string, string> => ({ version: String(version), page: '1', go: 'save', ...extra });
 
   const cases: [string, () => Record<string, string>, number, string | undefined][] = [
     ['level "0"', () => page1({ 'level_1.1': '0' }), 422, 'Choose a level from 1 to 5, or &quot;Not sure yet&quot;, for 1.1.'],
@@ -246,14 +246,14 @@ describe('bad input is refused and changes nothing', () => {
     ['an outcome of another page (level_2.1 on page 1)', () => page1({ 'level_1.1': '1', 'level_2.1': '2' }), 422, 'There is no outcome &quot;2.1&quot; on this page.'],
     ['an outcome not in the map (level_9.9)', () => page1({ 'level_9.9': '2' }), 422, 'There is no outcome &quot;9.9&quot; on this page.'],
     ['evidence for an outcome not in the map', () => page1({ 'level_1.1': '1', 'evidence_9.9': 'x' }), 422, 'There is no outcome &quot;9.9&quot; on this page.'],
-    ['evidence over 1000 characters', () => page1({ 'level_1.1': '1', 'evidence_1.1': 'e'.repeat(1001) }), 422, 'The evidence note for 1.1 is 1001 characters; keep it to 1000.'],
+    ['evidence over 1000 characters', () => page1({ 'level_1.1': '1', 'evidence_1.1': 'e'.repeat(1001) }), 422, 'The evidence note for 1.1 is 1,001 characters; keep it to 1,000.'],
     ['evidence without a level', () => page1({ 'evidence_1.2': 'a note with no level' }), 422, 'Choose a level, or &quot;Not sure yet&quot;, for 1.2 to keep your evidence note.'],
     ['a missing version', () => ({ page: '1', 'level_1.1': '1' }), 400, 'Nothing was saved.'],
     ['a version that is not a number', () => page1({ version: 'latest', 'level_1.1': '1' }), 400, 'Nothing was saved.'],
     ['page 0', () => page1({ page: '0', 'level_1.1': '1' }), 400, 'Nothing was saved.'],
     ['page 6', () => page1({ page: '6', 'level_6.1': '1' }), 400, 'Nothing was saved.'],
     ['a missing page', () => ({ version: String(version), 'level_1.1': '1' }), 400, 'Nothing was saved.'],
-    ['an unknown action', () => page1({ action: 'delete', 'level_1.1': '1' }), 400, 'Nothing was saved.'],
+    ['an unknown action', () => page1({ go: 'delete', 'level_1.1': '1' }), 400, 'Nothing was saved.'],
   ];
 
   it.each(cases.map(([label, form, status, message]) => ({ label, form, status, message })))('$label → $status', async ({ form, status, message }) => {
@@ -269,7 +269,7 @@ describe('bad input is refused and changes nothing', () => {
     const typed = `My long note. ${'n'.repeat(1000)}`;
     const response = await member.post(url, page1({ 'level_1.1': '5', 'level_1.2': 'not-sure', 'level_1.3': '1', 'evidence_1.3': typed }));
     expect(response.statusCode).toBe(422);
-    expect(response.body).toContain(`The evidence note for 1.3 is ${typed.length} characters; keep it to 1000.`);
+    expect(response.body).toContain(`The evidence note for 1.3 is ${typed.length.toLocaleString('en-US')} characters; keep it to 1,000.`);
     expect(await checkTables(f)).toEqual(before);
     // Nothing typed on the page is lost: the choices and the note come back to be fixed.
     expect(checkedLevel(response.body, '1.1')).toBe('5');
@@ -280,6 +280,14 @@ describe('bad input is refused and changes nothing', () => {
 
   it('evidence of exactly 1000 characters (plus surrounding spaces) is fine', async () => {
     const response = await member.post(url, page1({ 'level_1.1': '1', 'evidence_1.1': `  ${'e'.repeat(1000)}  ` }));
+    expect(response.statusCode).toBe(303);
+    version += 1;
+  });
+
+  it('a line break counts as one character, as the counter in the browser counts it (browsers send CR LF)', async () => {
+    const note = Array.from({ length: 10 }, () => 'e'.repeat(99)).join('\r\n');
+    expect(note.replace(/\r\n/g, '\n')).toHaveLength(999);
+    const response = await member.post(url, page1({ 'level_1.1': '1', 'evidence_1.1': note }));
     expect(response.statusCode).toBe(303);
     version += 1;
   });
@@ -342,7 +350,7 @@ describe('after the check closes', () => {
     const fieldsets = page.body.match(/<fieldset class="outcome[^>]*>/g) ?? [];
     expect(fieldsets).toHaveLength(3);
     for (const fieldset of fieldsets) expect(fieldset).toContain(' disabled');
-    expect(page.body).not.toContain('name="action"');
+    expect(page.body).not.toContain('name="go"');
     expect(checkedLevel(page.body, '1.1')).toBe('2');
     const review = await member.get(`${url}/review`);
     expect(review.statusCode).toBe(200);

@@ -135,7 +135,7 @@ describe('a form shown again after an error', () => {
       status: 422,
       kept: { 'level_1.1': '2', 'evidence_1.1': longNote },
       fix: { 'evidence_1.1': 'We meet weekly.' },
-      submitter: ['action', 'save'],
+      submitter: ['go', 'save'],
     });
     await walk({
       what: 'a survey page saved in another tab first (the two-tab conflict page)',
@@ -144,14 +144,14 @@ describe('a form shown again after an error', () => {
       action: survey,
       meanwhile: async () => {
         const otherTab = postFormIn((await member.get(`${survey}?page=2`)).body, survey, survey);
-        const saved = await member.submit(survey, filled(otherTab, { 'level_2.1': '4' }, ['action', 'save']));
+        const saved = await member.submit(survey, filled(otherTab, { 'level_2.1': '4' }, ['go', 'save']));
         expect(saved.statusCode).toBe(303);
       },
       wrong: { 'level_2.1': '3', 'evidence_2.1': 'From this tab.' },
       status: 409,
       kept: { 'level_2.1': '3', 'evidence_2.1': 'From this tab.' },
       fix: {},
-      submitter: ['action', 'save'],
+      submitter: ['go', 'save'],
     });
     await walk({
       what: 'submitting an incomplete survey',
