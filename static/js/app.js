@@ -126,7 +126,7 @@ if (survey instanceof HTMLFormElement) {
   const changed = (delay) => {
     if (stopped) return;
     dirty = true;
-    show('unsaved', 'Not saved yet');
+    show('unsaved', 'Unsaved changes…');
     clearTimeout(timer);
     timer = setTimeout(save, delay);
   };
@@ -138,9 +138,16 @@ if (survey instanceof HTMLFormElement) {
     dirty = true;
     save();
   });
-  survey.addEventListener('submit', () => {
-    submitting = true;
+  survey.addEventListener('submit', (event) => {
     clearTimeout(timer);
+    if (saving) {
+      // An autosave is on its way: wait for it (it moves the version on), then send the form.
+      event.preventDefault();
+      const button = event.submitter;
+      saving.finally(() => survey.requestSubmit(button instanceof HTMLButtonElement ? button : null));
+      return;
+    }
+    submitting = true;
   });
   // Step links (and the breadcrumb) save first, then leave; if saving fails they stay, and say so.
   for (const link of document.querySelectorAll('.steps a, .breadcrumb a')) {
