@@ -4,6 +4,7 @@ import * as organisation from './0001_organisation.js';
 import * as access from './0002_access.js';
 import * as progressChecks from './0003_progress_checks.js';
 import * as reportIndexes from './0004_report_indexes.js';
+import * as networkTimeZone from './0005_network_time_zone.js';
 import * as namedViewPerCheck from './0006_named_view_per_check.js';
 import * as signInAddresses from './0007_sign_in_addresses.js';
 import * as actionPlans from './0009_action_plans.js';
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0002_access': access,
   '0003_progress_checks': progressChecks,
   '0004_report_indexes': reportIndexes,
+  '0005_network_time_zone': networkTimeZone,
   '0006_named_view_per_check': namedViewPerCheck,
   '0007_sign_in_addresses': signInAddresses,
   '0009_action_plans': actionPlans,

@@ -2,8 +2,9 @@
 import { hasOverview } from './access/scope.js';
 import { levelName } from './maps/catalog.js';
 import { mapPath, outcomePath, roleOutcomePath, rolePath } from './services/map-browser.js';
+import { dateTimeIn } from './services/network-time.js';
 
 /** A count as people read it: 1,000 rather than 1000. */
 const count = (value: number): string => value.toLocaleString('en-US');
 
-export const viewHelpers = { mapPath, rolePath, outcomePath, roleOutcomePath, levelName, hasOverview, count };
+export const viewHelpers = { mapPath, rolePath, outcomePath, roleOutcomePath, levelName, hasOverview, count, dateTime: dateTimeIn };

@@ -5,6 +5,10 @@ interface NetworkTable {
   id: number;
   name: string;
   created_at: Generated<string>;
+  /** An IANA time zone name; 'UTC' for installs from before it could be chosen. */
+  time_zone: Generated<string>;
+  /** When an admin chose the time zone; null while it is the UTC an upgrade set. */
+  time_zone_chosen_at: string | null;
 }
 
 interface DistrictsTable {

@@ -120,7 +120,7 @@ async function seed(file: string, catalog: MapCatalog, options: Options, random:
     const check = sqlite.prepare('select id, opens_on, closes_on, closed_at from progress_checks order by opens_on desc, id desc limit 1').get() as
       | { id: number; opens_on: string; closes_on: string; closed_at: string | null }
       | undefined;
-    if (check === undefined || checkState(check) !== 'open') throw new HarnessError(`the newest progress check is not open today (${today})`);
+    if (check === undefined || checkState(check, today) !== 'open') throw new HarnessError(`the newest progress check is not open today (${today})`);
     // Everyone starts from nothing in the open check, so each submission the run counts is its own.
     sqlite.transaction(() => {
       sqlite.prepare('delete from placements where self_assessment_id in (select id from self_assessments where check_id = ?)').run(check.id);

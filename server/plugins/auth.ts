@@ -9,7 +9,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { loadAccessScope } from '../access/load-scope.js';
 import type { AccessScope } from '../access/scope.js';
+import { findNetwork } from '../repositories/network.js';
 import { findPerson } from '../repositories/people.js';
+import { DEFAULT_TIME_ZONE } from '../services/network-time.js';
 import { deleteExpiredSessions } from '../repositories/sessions.js';
 import { settingOrInsert } from '../repositories/settings.js';
 import { newToken } from '../services/tokens.js';
@@ -29,6 +31,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     viewer: Viewer | null;
+    /** The network's IANA time zone: dates and times show in it, and "today" is its date. */
+    timeZone: string;
   }
   interface FastifyContextConfig {
     /**
@@ -151,9 +155,10 @@ const PRIVATE_PATHS = /^\/(sign-in|access\/|setup\/)/;
  * Made lazily (the getter runs when a view merges the locals), so redirects and JSON answers, and
  * anonymous visitors, who have no form needing one, make no token and get no session cookie.
  */
-function pageLocals(request: FastifyRequest, reply: FastifyReply, flash: string | undefined): PageLocals {
+function pageLocals(request: FastifyRequest, reply: FastifyReply, rest: Omit<PageLocals, 'viewer' | 'csrfToken'>): PageLocals {
   let token: string | undefined;
-  return Object.defineProperty({ viewer: request.viewer, flash }, 'csrfToken', {
+  // Not spread anywhere before rendering: spreading would call the getter and make a token early.
+  return Object.defineProperty({ viewer: request.viewer, ...rest }, 'csrfToken', {
     enumerable: true,
     get: () => {
       if (request.viewer === null) return undefined;
@@ -191,8 +196,10 @@ export default fp(
     });
 
     app.decorateRequest('viewer', null);
+    app.decorateRequest('timeZone', DEFAULT_TIME_ZONE);
     app.addHook('onRequest', async (request, reply) => {
       const personId = request.session.personId;
+      let timeZoneUnset = false;
       if (personId !== undefined) {
         const person = await findPerson(app.db, personId);
         if (person?.archived_at !== null) {
@@ -206,12 +213,16 @@ export default fp(
             isNetworkAdmin: person.is_network_admin === 1,
             scope: await loadAccessScope(app.db, person),
           };
+          const network = await findNetwork(app.db);
+          request.timeZone = network?.time_zone ?? DEFAULT_TIME_ZONE;
+          // Admins are told while the time zone is the UTC an upgrade set, until one of them chooses.
+          timeZoneUnset = request.viewer.isNetworkAdmin && network !== undefined && network.time_zone_chosen_at === null;
         }
       }
       const safe = SAFE_METHODS.has(request.method);
       const flash = safe ? request.session.flash : undefined;
       if (flash !== undefined) request.session.flash = undefined;
-      reply.locals = pageLocals(request, reply, flash);
+      reply.locals = pageLocals(request, reply, { flash, timeZone: request.timeZone, timeZoneUnset });
     });
 
     // Nothing private may stay in a browser's cache (Back after sign-out on a shared computer): every

@@ -13,6 +13,10 @@ export interface PageLocals {
   viewer?: unknown;
   csrfToken?: string;
   flash?: string;
+  /** The network's time zone, for `it.h.dateTime(iso, it.timeZone)`. */
+  timeZone?: string;
+  /** An admin, and the time zone is still the UTC an upgrade set: say so on every page. */
+  timeZoneUnset?: boolean;
 }
 
 declare module 'fastify' {

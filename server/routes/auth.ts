@@ -6,7 +6,8 @@ import { endSession, startSession } from '../plugins/auth.js';
 import { acceptAccessLink, inspectAccessLink, type LinkState } from '../services/access-links.js';
 import { completeSetup, needsSetup } from '../services/first-run.js';
 import { ACCOUNT_THROTTLE, signIn, type SignInResult } from '../services/sign-in.js';
-import { emailField, nameField, newPasswordFields } from './fields.js';
+import { emailField, nameField, newPasswordFields, timeZoneField } from './fields.js';
+import { DEFAULT_TIME_ZONE, timeZoneChoices } from '../services/network-time.js';
 import { parseForm } from './forms.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
@@ -37,6 +38,7 @@ const signInForm = z.object({
 const setupForm = z
   .object({
     network_name: nameField('the name of your network'),
+    time_zone: timeZoneField,
     name: nameField('your name'),
     email: emailField,
   })
@@ -99,17 +101,18 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!(await needsSetup(app.db))) return reply.view('pages/auth/setup-done', { title: 'ICMap is set up' });
     const link = await inspectAccessLink(app.db, request.params.token);
     if (link.state !== 'usable' || link.link.purpose !== 'setup') return renderLinkProblem(reply, link.state === 'usable' ? 'unknown' : link.state);
-    return reply.view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), values: {}, errors: {} });
+    return reply.view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), timeZones: timeZoneChoices(), values: { time_zone: DEFAULT_TIME_ZONE }, errors: {} });
   });
 
   app.post('/setup/:token', { schema: { params: tokenParams } }, async (request, reply) => {
     if (!(await needsSetup(app.db))) return reply.code(409).view('pages/auth/setup-done', { title: 'ICMap is set up' });
     const form = parseForm(setupForm, request.body);
     if (!form.ok) {
-      return reply.code(422).view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), values: form.values, errors: form.errors });
+      return reply.code(422).view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), timeZones: timeZoneChoices(), values: form.values, errors: form.errors });
     }
     const result = await completeSetup(app.db, request.params.token, {
       networkName: form.data.network_name,
+      timeZone: form.data.time_zone,
       name: form.data.name,
       email: form.data.email,
       password: form.data.password,

@@ -10,9 +10,10 @@ import { checkGroupProgress, checkProgressTotals, listChecks, notYetSubmitted, t
 import { mayManageCheck, visibleCheck } from '../services/check-access.js';
 import { ChangeRefusedError } from '../services/organisation.js';
 import { ForbiddenError } from '../services/organisation-access.js';
-import { changeCheckDates, checkState, closeCheck, openCheck, reopenCheck, todayUtc } from '../services/progress-checks.js';
+import { changeCheckDates, checkState, closeCheck, openCheck, reopenCheck } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { sendCsv } from './csv.js';
+import { addDays, dayIn } from '../services/network-time.js';
 import { idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
@@ -20,7 +21,8 @@ const idParams = z.object({ id: idField });
 const GROUPS_PER_PAGE = 100;
 const dateField = (what: string) => z.iso.date({ message: `Enter the ${what} as a date (YYYY-MM-DD).` });
 
-const newCheckForm = z
+/** The form, checked against today in the network's time zone. */
+const newCheckForm = (today: string) => z
   .object({
     name: nameField('a name, such as "2026-27 Beginning of year"'),
     map_id: z.string({ message: 'Choose a map.' }).min(1, 'Choose a map.').max(100),
@@ -33,7 +35,7 @@ const newCheckForm = z
       .pipe(z.array(z.enum(groupRoleKeys as [string, ...string[]], { message: 'Choose roles from the list.' })).min(1, 'Choose at least one role.')),
   })
   .refine((form) => form.opens_on <= form.closes_on, { message: 'The closing date must not be before the opening date.', path: ['closes_on'] })
-  .refine((form) => form.closes_on >= todayUtc(), { message: 'The closing date must not be in the past.', path: ['closes_on'] });
+  .refine((form) => form.closes_on >= today, { message: 'The closing date must not be in the past.', path: ['closes_on'] });
 
 const reopenForm = z.object({ closes_on: dateField('new closing date') });
 const datesForm = z.object({ opens_on: dateField('opening date'), closes_on: dateField('closing date') });
@@ -71,7 +73,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
         .filter((district) => district.archived_at === null && (scope.isNetworkAdmin || scope.ledDistrictIds.includes(district.id)))
         .map((district) => ({ value: `district-${district.id}`, label: `Every group in ${district.name}` })),
     ];
-    const today = todayUtc();
+    const today = dayIn(request.timeZone);
     return reply.view('pages/checks/index', {
       title: 'Progress checks',
       nav: 'checks',
@@ -90,7 +92,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/checks', async (request, reply) => {
     const viewer = requireViewer(request);
-    const form = parseForm(newCheckForm, request.body);
+    const form = parseForm(newCheckForm(dayIn(request.timeZone)), request.body);
     if (!form.ok) return renderList(request, reply.code(422), form.errors, { ...form.values, role_keys: (request.body as { role_keys?: unknown } | undefined)?.role_keys });
     let id: number;
     try {
@@ -149,7 +151,8 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
       const value = query[key];
       if (value !== undefined && !(key === 'sort' && value === 'place')) filterParams.set(key, String(value));
     }
-    const state = checkState(check);
+    const today = dayIn(request.timeZone);
+    const state = checkState(check, today);
     const facilitated = new Set(viewer.scope.facilitatedGroupIds);
     return reply.view('pages/checks/show', {
       title: check.name,
@@ -179,7 +182,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
       filter: filterParams.toString(),
       pageNumber: query.page,
       pages: Math.max(1, Math.ceil(totals.groups / GROUPS_PER_PAGE)),
-      suggestedClosesOn: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
+      suggestedClosesOn: addDays(today, 14),
       errors,
       values,
     });
@@ -218,7 +221,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderCloseConfirmation(request: FastifyRequest, reply: FastifyReply, id: number, error?: string) {
     const { check, totals, canManage, outcomeCount } = await loadProgress(request, id, { page: 1, sort: 'place' });
     if (!canManage) throw new ForbiddenError();
-    return reply.view('pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check, state: checkState(check), totals, outcomeCount, errors: error === undefined ? {} : { confirm: error } });
+    return reply.view('pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check, state: checkState(check, dayIn(request.timeZone)), totals, outcomeCount, errors: error === undefined ? {} : { confirm: error } });
   }
 
   /** A check the viewer may change: unseen answers 404 (as if absent), seen but not theirs 403. */
@@ -258,7 +261,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     const form = parseForm(reopenForm, request.body);
     if (!form.ok) return renderCheck(request, reply.code(422), check.id, { page: 1, sort: 'place' }, form.errors, form.values);
     try {
-      await reopenCheck(app.db, viewer, check, form.data.closes_on);
+      await reopenCheck(app.db, viewer, check, form.data.closes_on, dayIn(request.timeZone));
     } catch (error) {
       if (!(error instanceof ChangeRefusedError)) throw error;
       return renderCheck(request, reply.code(422), check.id, { page: 1, sort: 'place' }, { closes_on: error.message });

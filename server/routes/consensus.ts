@@ -69,7 +69,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
   async function consensusModel(viewer: Viewer, context: CheckGroupContext, override?: OutcomeOverride) {
     const { check, group, map, role } = context;
     const { access, submitted, members } = await consensusAccessFor(app.db, viewer.scope, context, app.config.minGroupSize);
-    const open = checkState(check) === 'open';
+    const open = checkState(check, context.today) === 'open';
     const [placements, records, revisions] = await Promise.all([
       access.showSpread ? submittedPlacements(app.db, check.id, group.id, access.showNames) : [],
       access.showRecords ? consensusForGroup(app.db, check.id, group.id) : [],
@@ -191,7 +191,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   /** Named view is chosen for one check, knowingly, before anyone has answered: answers given anonymously stay so. */
   async function namedViewRefusal(context: CheckGroupContext): Promise<string | undefined> {
-    if (checkState(context.check) !== 'open') return 'Names can only be switched on while the check is open.';
+    if (checkState(context.check, context.today) !== 'open') return 'Names can only be switched on while the check is open.';
     const submitted = await countSubmitted(app.db, context.check.id, context.group.id);
     if (submitted > 0) {
       return `${submitted} ${submitted === 1 ? 'member has' : 'members have'} already submitted without names showing, so names cannot be switched on in this check: answers given anonymously stay anonymous. Choose named view at the start of the next check.`;
@@ -244,7 +244,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, request.params.id, request.params.groupId);
     requireFacilitator(viewer, context);
-    if (checkState(context.check) !== 'open') throw new CheckNotOpenError('consensus');
+    if (checkState(context.check, context.today) !== 'open') throw new CheckNotOpenError('consensus');
     const outcome: Outcome | undefined = findOutcome(context.role, request.params.code);
     if (outcome === undefined) throw new NotFoundError(`The ${context.role.name} map has no outcome "${request.params.code}".`, { backHref: base(context), backLabel: 'Back to the consensus' });
     const body = request.body as { meeting?: unknown; order?: unknown } | undefined;

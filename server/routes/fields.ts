@@ -1,5 +1,6 @@
 /** zod field schemas shared by the forms, each with a message a person can act on. */
 import { z } from 'zod';
+import { canonicalTimeZone } from '../services/network-time.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../services/passwords.js';
 
 export const nameField = (what: string) =>
@@ -28,6 +29,19 @@ export const newPasswordFields = z
   .refine((fields) => fields.password === fields.password_confirmation, {
     message: 'The two passwords do not match.',
     path: ['password_confirmation'],
+  });
+
+/** An IANA time zone name that this server's Intl knows, stored in its canonical spelling. */
+export const timeZoneField = z
+  .string({ message: 'Choose a time zone.' })
+  .max(100, 'Choose a time zone from the list.')
+  .transform((name, context) => {
+    const zone = canonicalTimeZone(name);
+    if (zone === undefined) {
+      context.addIssue({ code: 'custom', message: `"${name.slice(0, 100)}" is not a time zone ICMap knows. Choose one from the list, such as America/Chicago.` });
+      return z.NEVER;
+    }
+    return zone;
   });
 
 /** A positive whole number from a URL segment or a form field. */

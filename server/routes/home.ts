@@ -5,7 +5,8 @@ import { findNetwork } from '../repositories/network.js';
 import { groupsOfPerson } from '../repositories/organisation.js';
 import { checksForPerson } from '../repositories/progress-checks.js';
 import { homeModel } from '../services/home.js';
-import { checkState, todayUtc } from '../services/progress-checks.js';
+import { addDays, dayIn } from '../services/network-time.js';
+import { checkState } from '../services/progress-checks.js';
 import { rolePath } from '../services/map-browser.js';
 import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
 import { openActionsOwnedBy } from '../repositories/action-plans.js';
@@ -18,7 +19,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
     }
     const map = app.maps.list()[0];
     const [network, groups, checks] = await Promise.all([findNetwork(app.db), groupsOfPerson(app.db, viewer.id), checksForPerson(app.db, viewer.id)]);
-    const today = todayUtc();
+    const today = dayIn(request.timeZone);
     const dueSoon = (await openActionsOwnedBy(app.db, viewer.scope, viewer.id, addDaysTo(today, DUE_SOON_DAYS))).map((action) => ({ ...decorateAction(action, viewer.id, today), group_name: action.group_name }));
     const home = await homeModel(app.db, viewer, checks, today);
     return reply.view('pages/dashboard', {
@@ -42,7 +43,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
           selfHref: `/checks/${row.check_id}/groups/${row.group_id}/self`,
           consensusHref: `/checks/${row.check_id}/groups/${row.group_id}/consensus`,
         }))
-        .filter((row) => row.state !== 'closed' || row.closes_on >= new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10)),
+        .filter((row) => row.state !== 'closed' || row.closes_on >= addDays(today, -90)),
     });
   });
 };

@@ -15,18 +15,21 @@ import {
   addNewMember,
   addSite,
   archiveThing,
+  changeNetworkTimeZone,
   removeMembership,
   renameNetwork,
   renameThing,
 } from '../services/organisation.js';
 import { checkNetwork, districtFor, groupFor, siteFor } from '../services/organisation-access.js';
 import { rolePath } from '../services/map-browser.js';
-import { checkboxField, emailField, idField, nameField } from './fields.js';
+import { checkboxField, emailField, idField, nameField, timeZoneField } from './fields.js';
+import { timeZoneChoices } from '../services/network-time.js';
 import { parseForm, type FormErrors } from './forms.js';
 
 const idParams = z.object({ id: idField });
 const memberParams = z.object({ id: idField, personId: idField });
 const nameForm = z.object({ name: nameField('a name') });
+const timeZoneForm = z.object({ time_zone: timeZoneField });
 const archiveForm = z.object({ archived: z.enum(['true', 'false'], { message: 'Say whether to archive or restore.' }).transform((v) => v === 'true') });
 const groupForm = (kind: PlaceKind) =>
   z.object({
@@ -71,6 +74,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
       ledSites,
       hubGroups,
       canManage: may(viewer.scope, 'manage', { kind: 'network' }),
+      timeZones: timeZoneChoices(),
       roleOptions: roleOptions('network'),
       roleName,
       errors,
@@ -87,6 +91,16 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!form.ok) return renderNetwork(request, reply.code(422), { network_name: form.errors.name ?? '' }, form.values);
     await renameNetwork(app.db, viewer.id, form.data.name);
     setFlash(request, `The network is now called ${form.data.name}.`);
+    return reply.redirect('/network', 303);
+  });
+
+  app.post('/network/time-zone', async (request, reply) => {
+    const viewer = requireViewer(request);
+    checkNetwork(viewer.scope, 'manage');
+    const form = parseForm(timeZoneForm, request.body);
+    if (!form.ok) return renderNetwork(request, reply.code(422), { time_zone: form.errors.time_zone ?? '' }, form.values);
+    await changeNetworkTimeZone(app.db, viewer.id, form.data.time_zone);
+    setFlash(request, `Dates and times now show in ${form.data.time_zone}, and checks close at the end of their closing day there.`);
     return reply.redirect('/network', 303);
   });
 

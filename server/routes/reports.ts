@@ -25,10 +25,11 @@ import { checkAdministration } from '../services/organisation-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
 import { whatTheTeamDid } from '../services/action-plans.js';
 import { actionCountsByGroup } from '../repositories/action-plans.js';
-import { checkState, todayUtc } from '../services/progress-checks.js';
+import { checkState } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { changeBetween, growthPoints, medianOfCounts, memberColumns, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { sendCsv, UTF8_BOM } from './csv.js';
+import { dayIn } from '../services/network-time.js';
 import { idField } from './fields.js';
 
 const params = z.object({ id: idField, groupId: idField });
@@ -118,7 +119,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       context,
       access,
       submitted,
-      open: checkState(check) === 'open',
+      open: checkState(check, dayIn(request.timeZone)) === 'open',
       findings: teamFindings(role, records, previous),
       teamDid,
       sections,
@@ -189,7 +190,8 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const shown = sites.slice((query.page - 1) * SITES_PER_PAGE, query.page * SITES_PER_PAGE);
     const sections = outcomesByPrinciple(map, role);
     const principles = sections.map((section) => ({ code: section.principle.code, title: section.principle.title, outcomes: section.outcomes.map((o) => ({ code: o.code, title: o.title })) }));
-    const actionCounts = await actionCountsByGroup(app.db, viewer.scope, shown.map((site) => site.groupId), todayUtc());
+    const today = dayIn(request.timeZone);
+    const actionCounts = await actionCountsByGroup(app.db, viewer.scope, shown.map((site) => site.groupId), today);
     const filter = new URLSearchParams({ ...(check === undefined ? {} : { check: String(check.id) }), role: role.key, ...(query.district === undefined ? {} : { district: String(query.district) }), sort: query.sort });
     return reply.view('pages/reports/sites', {
       title: 'Site comparison',
@@ -206,7 +208,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       total: sites.length,
       agreed,
       outcomeCount,
-      state: check === undefined ? undefined : checkState(check),
+      state: check === undefined ? undefined : checkState(check, today),
       individualGroups,
       minGroupSize: app.config.minGroupSize,
       pages,
@@ -240,8 +242,9 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       listDistricts(app.db, viewer.scope),
     ]);
     const withConsensus = await checksByIds(app.db, [...new Set(rows.map((row) => row.check_id))]);
-    const openChecks = withConsensus.filter((check) => checkState(check) !== 'closed');
-    const checks = query.open === '1' ? withConsensus : withConsensus.filter((check) => checkState(check) === 'closed');
+    const today = dayIn(request.timeZone);
+    const openChecks = withConsensus.filter((check) => checkState(check, today) !== 'closed');
+    const checks = query.open === '1' ? withConsensus : withConsensus.filter((check) => checkState(check, today) === 'closed');
     const shownIds = new Set(checks.map((check) => check.id));
     const points = growthPoints(
       rows.filter((row) => shownIds.has(row.check_id)),
@@ -284,7 +287,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     // Districts side by side: each district's median in the latest check, and its change since the one before.
     // The latest closed check is the settled picture; an open check is still being agreed.
-    const latest = checks.filter((check) => checkState(check) === 'closed').at(-1);
+    const latest = checks.filter((check) => checkState(check, today) === 'closed').at(-1);
     const before = latest === undefined ? undefined : checks[checks.indexOf(latest) - 1];
     const visibleDistricts = districts.filter((district) => district.archived_at === null);
     // Counts per district, check and outcome, indexed once: the side-by-side table reads each many times.

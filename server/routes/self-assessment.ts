@@ -83,7 +83,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       errors: state.errors ?? {},
       conflict: state.conflict,
       resumed: state.resumed === true,
-      readOnly: checkState(context.check) !== 'open',
+      readOnly: checkState(context.check, context.today) !== 'open',
       submittedAt: state.submittedAt,
       evidenceMax: EVIDENCE_MAX_LENGTH,
       notSure: NOT_SURE,
@@ -132,7 +132,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/checks/:id/groups/:groupId/self', { schema: { params }, config: { keepsFormWhenSignedOut: true } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await ownContext(viewer, request.params.id, request.params.groupId);
-    if (checkState(context.check) !== 'open') {
+    if (checkState(context.check, context.today) !== 'open') {
       if (wantsJson(request)) return reply.code(409).send({ closed: true });
       throw new CheckNotOpenError('answers');
     }
@@ -182,7 +182,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       missing,
       submitErrors: missingCodes,
       submittedAt: state.submittedAt,
-      readOnly: checkState(context.check) !== 'open',
+      readOnly: checkState(context.check, context.today) !== 'open',
     });
   }
 
@@ -194,7 +194,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/checks/:id/groups/:groupId/self/submit', { schema: { params } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await ownContext(viewer, request.params.id, request.params.groupId);
-    if (checkState(context.check) !== 'open') throw new CheckNotOpenError('answers');
+    if (checkState(context.check, context.today) !== 'open') throw new CheckNotOpenError('answers');
     const fields = submitFields.safeParse(request.body);
     if (!fields.success) return reply.code(400).view('errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was changed.' });
     const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);

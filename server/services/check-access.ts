@@ -10,6 +10,7 @@ import type { IcMap, Role } from '../maps/schema.js';
 import type { GroupWithPlace } from '../repositories/organisation.js';
 import { countCheckGroups, findCheck, findGroupInCheck } from '../repositories/progress-checks.js';
 import { ForbiddenError } from './organisation-access.js';
+import { networkToday } from './network-time.js';
 
 const absent = (what: string): NotFoundError =>
   new NotFoundError(`There is no ${what} in your part of the network.`, { backHref: '/checks', backLabel: 'See your progress checks' });
@@ -43,6 +44,8 @@ export interface CheckGroupContext {
   /** The map version the check pinned, and the group's role in it. */
   map: IcMap;
   role: Role;
+  /** Today in the network's time zone: whether the check is open is decided on it. */
+  today: string;
 }
 
 /** A group's part in a check, if the viewer may see the group and the group takes part. */
@@ -59,7 +62,7 @@ export async function checkGroupFor(db: Db, catalog: MapCatalog, scope: AccessSc
   if (map === undefined || role === undefined) {
     throw new Error(`check ${check.id} uses map ${check.map_id}@${check.map_version}, which is not loaded or lacks role ${group.role_key}`);
   }
-  return { check, group, checkGroup, map, role };
+  return { check, group, checkGroup, map, role, today: await networkToday(db) };
 }
 
 export function mayManageCheck(scope: AccessScope, check: ProgressCheck): boolean {

@@ -100,7 +100,7 @@ export async function consensusAccessFor(
     revealed: context.checkGroup.revealed_at !== null,
     submitted,
     minGroupSize,
-    open: checkState(context.check) === 'open',
+    open: checkState(context.check, context.today) === 'open',
     showsNames: context.checkGroup.shows_names,
     members,
   });

@@ -7,7 +7,7 @@ import type { Database, Person } from '../db/schema.js';
 import type { Db } from '../db/types.js';
 import { consumeAccessLink, insertAccessLink, revokeUnusedLinks } from '../repositories/access-links.js';
 import { recordAudit } from '../repositories/audit.js';
-import { saveNetworkName } from '../repositories/network.js';
+import { saveNetworkName, saveNetworkTimeZone } from '../repositories/network.js';
 import { countActiveNetworkAdmins, createPerson, findPerson, findPersonByEmail, setNetworkAdmin, setPasswordHash } from '../repositories/people.js';
 import { inspectAccessLink } from './access-links.js';
 import { auditSubject } from './audit.js';
@@ -29,6 +29,8 @@ export async function needsSetup(db: Db): Promise<boolean> {
 
 export interface NewAdmin {
   networkName: string;
+  /** A canonical IANA time zone name; unattended installs leave it out and get UTC, to be confirmed. */
+  timeZone?: string;
   name: string;
   email: string;
   password: string;
@@ -37,6 +39,7 @@ export interface NewAdmin {
 /** Creates the network and its first admin in one transaction; an existing person with that email is promoted. */
 async function createFirstAdmin(trx: Db, admin: NewAdmin, passwordHash: string): Promise<Person> {
   await saveNetworkName(trx, admin.networkName);
+  if (admin.timeZone !== undefined) await saveNetworkTimeZone(trx, admin.timeZone, new Date().toISOString());
   const email = normaliseEmail(admin.email);
   const existing = await findPersonByEmail(trx, email);
   let personId: number;

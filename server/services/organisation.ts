@@ -4,7 +4,7 @@ import { placeKindOfRole } from '../access/group-roles.js';
 import type { Database } from '../db/schema.js';
 import type { Db } from '../db/types.js';
 import { recordAudit } from '../repositories/audit.js';
-import { saveNetworkName } from '../repositories/network.js';
+import { saveNetworkName, saveNetworkTimeZone } from '../repositories/network.js';
 import {
   addMember,
   createDistrict,
@@ -46,6 +46,14 @@ export function renameNetwork(db: Kysely<Database>, actorId: number, name: strin
   return inTransaction(db, async (trx) => {
     await saveNetworkName(trx, name);
     await recordAudit(trx, { actorId, action: 'network.rename', subject: auditSubject.network(), detail: { name } });
+  });
+}
+
+/** Sets the network's time zone (a canonical IANA name): dates, times and check closing follow it. */
+export function changeNetworkTimeZone(db: Kysely<Database>, actorId: number, timeZone: string): Promise<void> {
+  return inTransaction(db, async (trx) => {
+    await saveNetworkTimeZone(trx, timeZone, new Date().toISOString());
+    await recordAudit(trx, { actorId, action: 'network.time-zone', subject: auditSubject.network(), detail: { timeZone } });
   });
 }
 

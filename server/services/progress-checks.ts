@@ -22,12 +22,16 @@ export class CheckNotOpenError extends Error {
   }
 }
 
-/** Today as YYYY-MM-DD in UTC: checks open and close on whole days, in UTC. */
+/** Today as YYYY-MM-DD in UTC, for tools that run outside a network (bench, fault drills). */
 export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-export function checkState(check: Pick<ProgressCheck, 'opens_on' | 'closes_on' | 'closed_at'>, today = todayUtc()): CheckState {
+/**
+ * A check's dates are whole days in the network's time zone, the closing day included: `today` is the
+ * date there now (`networkToday`), so a check closes when its closing day ends where the schools are.
+ */
+export function checkState(check: Pick<ProgressCheck, 'opens_on' | 'closes_on' | 'closed_at'>, today: string): CheckState {
   if (check.closed_at !== null || today > check.closes_on) return 'closed';
   return today < check.opens_on ? 'upcoming' : 'open';
 }
@@ -82,7 +86,7 @@ export async function closeCheck(db: Kysely<Database>, actor: { id: number; scop
 }
 
 /** Reopens a closed check until `closesOn` (which must not be in the past). */
-export async function reopenCheck(db: Kysely<Database>, actor: { id: number; scope: AccessScope }, check: ProgressCheck, closesOn: string, today = todayUtc()): Promise<void> {
+export async function reopenCheck(db: Kysely<Database>, actor: { id: number; scope: AccessScope }, check: ProgressCheck, closesOn: string, today: string): Promise<void> {
   if (!may(actor.scope, 'manage', { kind: 'check', districtId: check.district_id })) throw new ForbiddenError();
   if (closesOn < today) throw new ChangeRefusedError('Choose a closing date from today on.');
   if (closesOn < check.opens_on) throw new ChangeRefusedError('The closing date must not be before the opening date.');

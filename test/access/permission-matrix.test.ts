@@ -142,6 +142,7 @@ const routes: Route[] = [
 
   // ---- the network ----                                                                                                         adm  hub  dlA  slA1 facA1 memA1 memB1 anon
   post('/network', 'rename',                () => '/network',                               rename,                                 'network.rename',      [303, 403, 403, 403, 404, 404, 404, 303]),
+  post('/network/time-zone', 'set',        () => '/network/time-zone',                     () => ({ time_zone: 'America/Chicago' }), 'network.time-zone', [303, 403, 403, 403, 404, 404, 404, 303]),
   post('/network/districts', 'add',         () => '/network/districts',                     () => ({ name: 'Cedar District' }),     'district.create',     [303, 403, 403, 403, 404, 404, 404, 303]),
   post('/network/groups', 'add',            () => '/network/groups',                        () => ({ name: 'Second hub', role_key: 'hub-team' }), 'group.create', [303, 403, 403, 403, 404, 404, 404, 303]),
   // ---- districts ----

@@ -5,6 +5,7 @@
  * forms are read from the HTML as a browser would submit them (test/support/html-forms.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findNetwork } from '../../server/repositories/network.js';
 import { findPerson } from '../../server/repositories/people.js';
 import { upsertPlacements } from '../../server/repositories/self-assessments.js';
 import { issueAccessLink } from '../../server/services/access-links.js';
@@ -219,6 +220,7 @@ describe('a form shown again after an error', () => {
 
     // ---- the network: names, groups, members, archiving ----
     await walk({ what: 'renaming the network to nothing', agent: admin, page: '/network', action: '/network', wrong: { name: '' }, status: 422, fix: { name: 'Riverside Network' } });
+    await walk({ what: 'a time zone Intl does not know', agent: admin, page: '/network', action: '/network/time-zone', wrong: { time_zone: 'Mars/Olympus_Mons' }, status: 422, fix: { time_zone: 'America/Chicago' } });
     const district = await walk({ what: 'a district without a name', agent: admin, page: '/network', action: '/network/districts', wrong: { name: ' ' }, status: 422, fix: { name: 'Cedar District' } });
     await walk({ what: 'a hub group without a name', agent: admin, page: '/network', action: '/network/groups', wrong: { name: '' }, status: 422, fix: { name: 'Hub data team' } });
     const districtPath = String(district.headers.location);
@@ -337,16 +339,18 @@ describe('a form shown again after an error', () => {
       const firstRun = await prepareFirstRun(app.db, undefined);
       if (firstRun.state !== 'setup-needed') throw new Error(`expected a setup link, got ${firstRun.state}`);
       const path = `/setup/${firstRun.token}`;
-      await walk({
+      const setUp = await walk({
         what: 'setup with passwords that do not match',
         agent: anonymous(app),
         page: path,
         action: path,
-        wrong: { network_name: 'Cedar Network', name: 'Cy Admin', email: 'cy@cedar.test', password: 'a long enough sentence', password_confirmation: 'a long enough sentense' },
+        wrong: { network_name: 'Cedar Network', time_zone: 'America/Chicago', name: 'Cy Admin', email: 'cy@cedar.test', password: 'a long enough sentence', password_confirmation: 'a long enough sentense' },
         status: 422,
-        kept: { network_name: 'Cedar Network', name: 'Cy Admin', email: 'cy@cedar.test' },
+        kept: { network_name: 'Cedar Network', time_zone: 'America/Chicago', name: 'Cy Admin', email: 'cy@cedar.test' },
         fix: { password: 'a long enough sentence', password_confirmation: 'a long enough sentence' },
       });
+      expect(setUp.headers.location).toBe('/network');
+      expect(await findNetwork(app.db)).toMatchObject({ name: 'Cedar Network', time_zone: 'America/Chicago' });
     } finally {
       await app.close();
     }
