@@ -195,4 +195,24 @@ describe('meeting day forms in Chromium', { timeout: 90_000 }, () => {
     await expect(page.getByRole('status').first().innerText()).resolves.toContain('Consensus for 1.1 saved.');
     expectNoPageProblems(problems);
   });
+
+  test('item 12: an admin is told the time zone is UTC, chooses America/Chicago on the Network page, and times show in it', async () => {
+    const f = fixture();
+    const { page, problems } = await open({ expectedErrorDocuments: ['/network/time-zone'] });
+    await signInAs(page, f.people.admin.email);
+    const notice = page.getByRole('note');
+    await expect(notice.innerText()).resolves.toContain('ICMap shows dates and times in UTC');
+    await notice.getByRole('link', { name: 'Choose your network’s time zone' }).click();
+    await page.waitForURL(/\/network#time-zone$/);
+    await expectNoSeriousA11yViolations(page, 'the network page with the time zone');
+    await page.getByLabel('Time zone').selectOption('America/Chicago');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('Dates and times now show in America/Chicago');
+    await expect(page.getByRole('note').count()).resolves.toBe(0);
+    await page.reload();
+    await expect(page.getByLabel('Time zone').inputValue()).resolves.toBe('America/Chicago');
+    await visit(page, url('/admin/audit'));
+    await expect(page.locator('main').innerText()).resolves.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d C[SD]T/);
+    expectNoPageProblems(problems);
+  });
 });
