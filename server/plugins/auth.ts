@@ -216,7 +216,7 @@ export default fp(
           const network = await findNetwork(app.db);
           request.timeZone = network?.time_zone ?? DEFAULT_TIME_ZONE;
           // Admins are told while the time zone is the UTC an upgrade set, until one of them chooses.
-          timeZoneUnset = request.viewer.isNetworkAdmin && network !== undefined && network.time_zone_chosen_at === null;
+          timeZoneUnset = request.viewer.isNetworkAdmin && network?.time_zone_chosen_at === null;
         }
       }
       const safe = SAFE_METHODS.has(request.method);

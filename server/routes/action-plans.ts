@@ -27,7 +27,7 @@ import {
   type PlanContext,
 } from '../services/action-plans.js';
 import { decorateRequest } from '../services/assistance-requests.js';
-import { todayUtc } from '../services/progress-checks.js';
+import { dayIn } from '../services/network-time.js';
 import { safeCsv } from '../services/csv.js';
 import { sendCsv } from './csv.js';
 import { checkboxField, idField } from './fields.js';
@@ -96,7 +96,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/groups/:id/plan', { schema: { params: groupParams, querystring: planQuery } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const plan = await planFor(app.db, app.maps, viewer.scope, request.params.id);
-    const today = todayUtc();
+    const today = dayIn(request.timeZone);
     const [actions, requests] = await Promise.all([actionsOfGroup(app.db, plan.group.id), requestsOfGroup(app.db, plan.group.id)]);
     const query = request.query;
     if (query.format === 'csv') {
@@ -148,7 +148,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     const plan = await planFor(app.db, app.maps, viewer.scope, request.params.id);
     const actions = (await actionsOfGroup(app.db, plan.group.id)).filter((action) => action.status !== 'dropped');
     const model = planSections(plan, actions, { mine: false, overdue: false, status: undefined }, viewer.id);
-    return reply.view('pages/plans/print', { title: `Action plan: ${plan.group.name}`, nav: 'home', bodyClass: 'print-sheet', plan, ...model, today: todayUtc() });
+    return reply.view('pages/plans/print', { title: `Action plan: ${plan.group.name}`, nav: 'home', bodyClass: 'print-sheet', plan, ...model, today: dayIn(request.timeZone) });
   });
 
   // ---- planning an action ----
@@ -163,7 +163,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       owners: new Set((Array.isArray(values.owners) ? values.owners : values.owners === undefined ? [] : [values.owners]).map(String)),
       errors,
       kinds: ACTION_KINDS,
-      today: todayUtc(),
+      today: dayIn(reply.request.timeZone),
       viewerId: viewer.id,
     });
   }
@@ -179,7 +179,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       outcome_code: outcome ?? '',
       what: record?.next_step ?? '',
       kind: 'pdsa',
-      due_on: addDaysTo(todayUtc(), 28),
+      due_on: addDaysTo(dayIn(request.timeZone), 28),
       return_to: record === undefined ? 'plan' : 'consensus',
     });
   });
@@ -284,7 +284,7 @@ export const actionExportRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     checkAdministration(viewer.scope);
     const rows = await allActionsForExport(app.db);
-    const today = todayUtc();
+    const today = dayIn(request.timeZone);
     return sendCsv(
       reply.header('cache-control', 'no-store'),
       'icmap-actions',

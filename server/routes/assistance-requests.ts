@@ -12,7 +12,7 @@ import { addDaysTo, planFor, type PlanContext } from '../services/action-plans.j
 import { ForbiddenError } from '../services/organisation-access.js';
 import { answerRequest, askForHelp, decorateRequest, REQUEST_STATUSES, requestFor, type RequestContext } from '../services/assistance-requests.js';
 import { findRole } from '../maps/catalog.js';
-import { todayUtc } from '../services/progress-checks.js';
+import { dayIn } from '../services/network-time.js';
 import { safeCsv } from '../services/csv.js';
 import { dayField, typedValues } from './action-plans.js';
 import { sendCsv } from './csv.js';
@@ -43,13 +43,13 @@ const newQuery = z.object({ check: optionalId, outcome: z.string().max(20).optio
 
 const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderAsk(reply: FastifyReply, plan: PlanContext, values: Record<string, string>, errors: FormErrors = {}) {
-    return reply.view('pages/requests/new', { csrfToken: reply.generateCsrf(), title: `Ask the hub for help: ${plan.group.name}`, nav: 'home', plan, values, errors, today: todayUtc() });
+    return reply.view('pages/requests/new', { csrfToken: reply.generateCsrf(), title: `Ask the hub for help: ${plan.group.name}`, nav: 'home', plan, values, errors, today: dayIn(reply.request.timeZone) });
   }
 
   app.get('/groups/:id/requests/new', { schema: { params: idParams, querystring: newQuery } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const plan = await planFor(app.db, app.maps, viewer.scope, request.params.id);
-    return renderAsk(reply, plan, { check_id: request.query.check === undefined ? '' : String(request.query.check), outcome_code: request.query.outcome ?? '', help: '', needed_by: addDaysTo(todayUtc(), 21) });
+    return renderAsk(reply, plan, { check_id: request.query.check === undefined ? '' : String(request.query.check), outcome_code: request.query.outcome ?? '', help: '', needed_by: addDaysTo(dayIn(request.timeZone), 21) });
   });
 
   app.post('/groups/:id/requests', { schema: { params: idParams } }, async (request, reply) => {

@@ -13,7 +13,8 @@ import { ForbiddenError } from '../services/organisation-access.js';
 import { changeCheckDates, checkState, closeCheck, openCheck, reopenCheck } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { sendCsv } from './csv.js';
-import { addDays, dayIn } from '../services/network-time.js';
+import { addDaysTo } from '../services/action-plans.js';
+import { dayIn } from '../services/network-time.js';
 import { idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
@@ -182,7 +183,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
       filter: filterParams.toString(),
       pageNumber: query.page,
       pages: Math.max(1, Math.ceil(totals.groups / GROUPS_PER_PAGE)),
-      suggestedClosesOn: addDays(today, 14),
+      suggestedClosesOn: addDaysTo(today, 14),
       errors,
       values,
     });

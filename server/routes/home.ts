@@ -5,7 +5,7 @@ import { findNetwork } from '../repositories/network.js';
 import { groupsOfPerson } from '../repositories/organisation.js';
 import { checksForPerson } from '../repositories/progress-checks.js';
 import { homeModel } from '../services/home.js';
-import { addDays, dayIn } from '../services/network-time.js';
+import { dayIn } from '../services/network-time.js';
 import { checkState } from '../services/progress-checks.js';
 import { rolePath } from '../services/map-browser.js';
 import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
@@ -43,7 +43,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
           selfHref: `/checks/${row.check_id}/groups/${row.group_id}/self`,
           consensusHref: `/checks/${row.check_id}/groups/${row.group_id}/consensus`,
         }))
-        .filter((row) => row.state !== 'closed' || row.closes_on >= addDays(today, -90)),
+        .filter((row) => row.state !== 'closed' || row.closes_on >= addDaysTo(today, -90)),
     });
   });
 };

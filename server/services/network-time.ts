@@ -33,11 +33,6 @@ export function dayIn(timeZone: string, now = new Date()): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-/** The date `days` after `day` (YYYY-MM-DD; calendar days, no time zone involved). */
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 /** An instant (ISO string) as the network reads it: "2026-12-02 10:42 CST". */
 export function dateTimeIn(iso: string, timeZone: string): string {
   const p = parts(new Date(iso), timeZone, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });

@@ -49,7 +49,7 @@ async function saveState(page: Page): Promise<{ text: string; onScreen: boolean 
     const y = box.top + box.height / 2;
     const top = document.elementFromPoint(x, y);
     const onScreen = box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight && top !== null && status.closest('.save-state')?.contains(top) === true;
-    return { text: status.textContent ?? '', onScreen };
+    return { text: status.textContent, onScreen };
   });
 }
 
