@@ -434,7 +434,7 @@ describe.concurrent('archived people', () => {
 });
 
 describe.concurrent('first run', () => {
-  const setupForm = { network_name: 'Lakeside Network', name: 'Sol Setup', email: 'Sol.Setup@Lakeside.test' };
+  const setupForm = { network_name: 'Lakeside Network', time_zone: 'America/Chicago', name: 'Sol Setup', email: 'Sol.Setup@Lakeside.test' };
 
   it('without an admin: a setup link; a bad form creates nothing; a good one creates the network and admin and signs in', async ({ expect, onTestFinished }) => {
     const bareApp = await bare(onTestFinished);
@@ -487,7 +487,7 @@ describe.concurrent('first run', () => {
     // The same form sent once more (a double click, the back button, or someone else holding the link).
     const intruder = visitor(bareApp);
     const before = await snapshot(bareApp.db);
-    const response = await intruder.post(path, { network_name: 'Taken Over', name: 'Mallory', email: 'mallory@evil.test', ...choosePassword('mallory wants admin') }, { tokenFrom: '/sign-in' });
+    const response = await intruder.post(path, { network_name: 'Taken Over', time_zone: 'UTC', name: 'Mallory', email: 'mallory@evil.test', ...choosePassword('mallory wants admin') }, { tokenFrom: '/sign-in' });
     expect(await snapshot(bareApp.db)).toEqual(before);
     expect(response.headers.location).toBeUndefined();
     expect(response.statusCode).toBe(409);

@@ -70,7 +70,7 @@ describe('an install from before the time zone', () => {
       const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
       expect(error).toBeUndefined();
       await sql`insert into network (id, name) values (1, 'Old network')`.execute(db);
-      expect(await migrateToLatest(db)).toEqual(['0005_network_time_zone']);
+      expect(await migrateToLatest(db)).toContain('0005_network_time_zone');
       const network = await findNetwork(db);
       expect(network).toMatchObject({ name: 'Old network', time_zone: 'UTC', time_zone_chosen_at: null });
     } finally {
