@@ -112,7 +112,7 @@ describe('a form shown again after an error', () => {
       fix: { closes_on: utcDay(20) },
     });
     const closing = await openCheck(f, admin);
-    expect((await admin.post(`/checks/${closing}/close`, {})).statusCode).toBe(303);
+    expect((await admin.post(`/checks/${closing}/close`, { confirm: 'yes' })).statusCode).toBe(303);
     await walk({
       what: 'reopening a check with a closing date in the past',
       agent: admin,
