@@ -185,8 +185,8 @@ function drawCell(
   return el(
     'g',
     {
+      // Not a tab stop: a stop per cell would announce dozens of cells; the table under the chart has the same answers.
       class: `cell cell--${column.kind} ${levelClass(cell.level)}`,
-      tabindex: 0,
       ...base,
       'data-level': cell.level ?? 'not-sure',
       'data-dissent': dissent,

@@ -89,7 +89,8 @@ export function personalHistorySvg(input: PersonalHistoryInput): string {
     for (const mark of own) {
       if (mark.level === null) continue;
       parts.push(
-        el('circle', { class: 'own-mark', tabindex: 0, 'data-check': mark.check.key, 'data-level': mark.level, cx: mark.x, cy: top + y(mark.level), r: 4, fill: INK }, titleEl(`${name}, ${mark.check.label}: you placed yourself at ${levelLabel(mark.level)}`)),
+        // Not a tab stop (as the team's marks): the table under the chart has the same placements.
+        el('circle', { class: 'own-mark', 'data-check': mark.check.key, 'data-level': mark.level, cx: mark.x, cy: top + y(mark.level), r: 4, fill: INK }, titleEl(`${name}, ${mark.check.label}: you placed yourself at ${levelLabel(mark.level)}`)),
       );
     }
     return el('g', { class: 'panel', 'data-outcome': outcome.code }, parts.join(''));

@@ -178,8 +178,9 @@ function drawCell(input: SiteHeatmapInput, row: Row, column: { code: string; lab
     'data-change': cell.change ?? null,
     'data-dissent': cell.dissent,
   };
-  // A linked cell is a link (focusable already); an unlinked one is made focusable for later scripting.
-  return row.href === undefined ? el('g', { ...attributes, tabindex: 0 }, body) : el('a', { ...attributes, href: row.href }, body);
+  // A linked cell is a link (a tab stop to the group's report); an unlinked one is not a tab stop:
+  // the table under the chart has the same levels.
+  return row.href === undefined ? el('g', attributes, body) : el('a', { ...attributes, href: row.href }, body);
 }
 
 /** "↑ improved  → no change  ↓ slipped  ◥ dissent recorded" under the level legend. */
