@@ -90,15 +90,17 @@ async function crawl(context: BrowserContext, label: string, start: string[], se
     const target = queue.shift() ?? '/';
     const kind = pageKind(target.split('?')[0] ?? target);
     if (seenKinds.has(kind)) continue;
-    seenKinds.add(kind);
-    // Redirects are followed (the survey's address goes to its first page) and the page is saved
-    // under the kind asked for.
+    // Redirects are followed (a submitted survey goes to its review) and the page counts as the
+    // kind it landed on.
     const response = await context.request.get(url(target));
     fetched += 1;
     expect(response.status(), `HTTP status of ${target} for ${label}`).toBe(200);
+    const landed = pageKind(new URL(response.url()).pathname);
+    if (landed !== kind && seenKinds.has(landed)) continue;
+    seenKinds.add(landed);
     if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) continue;
     const html = await response.text();
-    save(`${label}-${kind.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'}`, target, html);
+    save(`${label}-${landed.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'}`, new URL(response.url()).pathname, html);
     for (const match of html.matchAll(/<a\s[^>]*href="([^"#]+)/g)) {
       const href = (match[1] ?? '').replace(/&amp;/g, '&');
       const resolved = new URL(href, url(target));
@@ -180,10 +182,12 @@ describe('markup', { timeout: 240_000 }, () => {
     // Saving an agreed level with none chosen re-renders the page with the error (422).
     const form = page.locator('form.consensus-form').first();
     const action = await form.getAttribute('action');
+    // Everything the form would send (token, version, texts) except a level.
     const fields = await form.evaluate((element) =>
-      Object.fromEntries([...new FormData(element as HTMLFormElement).entries()].map(([name, value]) => [name, String(value)])),
+      Object.fromEntries(
+        Array.from(element.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[type="hidden"], textarea')).map((field) => [field.name, field.value]),
+      ),
     );
-    delete fields.level;
     const rejected = await context.request.post(url(action ?? ''), { form: fields, maxRedirects: 0 });
     expect(rejected.status()).toBe(422);
     save('consensus-422', `POST ${action ?? ''}`, await rejected.text());
