@@ -169,6 +169,9 @@ describe('markup', { timeout: 240_000 }, () => {
       }
     }
     expect(consensusPath, `a consensus page the facilitator can reveal, among ${facilitatorPaths.join(', ')}`).toBeDefined();
+    // With members missing, revealing asks to confirm.
+    const confirm = page.getByLabel(/^Reveal with /);
+    if ((await confirm.count()) > 0) await confirm.check();
     await page.getByRole('button', { name: /^Reveal/ }).first().click();
     await page.waitForLoadState('load');
     const revealed = await context.request.get(url(consensusPath ?? ''));
