@@ -164,7 +164,8 @@ describe('a progress check in Chromium', { timeout: 90_000 }, () => {
     await expect(page.locator('main').innerText()).resolves.toContain('2 of 5 members have not submitted yet.');
     await page.getByLabel('Reveal with 3 of 5 submitted').check();
     await page.getByRole('button', { name: 'Reveal the placements to the group' }).click();
-    await expect(page.locator('.strip svg').count()).resolves.toBe(15);
+    // The click returns before the redirect's page has loaded: wait for the strips rather than count once.
+    await expect.poll(() => page.locator('.strip svg').count()).toBe(15);
     await expect(page.getByRole('region', { name: 'Discuss these first' }).isVisible()).resolves.toBe(true);
     await expectNoSeriousA11yViolations(page, 'consensus after reveal');
     await saveScreenshot(page, 'consensus');

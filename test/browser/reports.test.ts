@@ -61,7 +61,8 @@ describe('reports in Chromium, on the demo network', { timeout: 60_000 }, () => 
     await checks.selectOption({ label: options[1] ?? options[0] ?? '' });
     await page.getByRole('button', { name: 'Show' }).click();
     const text = await page.locator('main').innerText();
-    expect(text, text).toContain('4 groups with consensus');
+    // Every site taking part is listed, agreed or not (issue 15).
+    expect(text, text).toContain('All 4 sites taking part in');
     await expect(page.locator('svg.chart').count()).resolves.toBe(1);
     await expectNoSeriousA11yViolations(page, 'the site comparison');
     await saveScreenshot(page, 'report-sites');
