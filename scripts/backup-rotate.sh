@@ -10,7 +10,7 @@ case $keep in '' | *[!0-9]* | 0) echo "backup-rotate: KEEP must be a whole numbe
 cd "$(dirname "$0")/.."
 mkdir -p "$dir"
 file="$dir/icmap-$(date -u +%Y%m%d-%H%M%S).sqlite"
-node dist/server/ops/backup.js "$file"
+node dist/tools/ops/backup.js "$file"
 # Names sort by time: delete all but the newest $keep.
 ls -1 "$dir" | grep -E '^icmap-[0-9]{8}-[0-9]{6}\.sqlite$' | sort -r | tail -n +"$((keep + 1))" | while read -r old; do
   rm -f -- "$dir/$old"

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../server/demo/generate.js';
+import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../tools/demo/generate.js';
 import { todayUtc } from '../../server/services/progress-checks.js';
 import { useBrowserSession, visit } from './helpers.js';
 

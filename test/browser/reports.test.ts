@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../server/demo/generate.js';
+import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../tools/demo/generate.js';
 import { todayUtc } from '../../server/services/progress-checks.js';
 import { expectNoPageProblems, expectNoSeriousA11yViolations, inspectPdf, saveScreenshot, useBrowserSession, visit } from './helpers.js';
 

@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../server/demo/generate.js';
+import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../tools/demo/generate.js';
 import { addMembership, addPerson } from '../../server/services/organisation.js';
 import { todayUtc } from '../../server/services/progress-checks.js';
 import { expectNoPageProblems, expectNoSeriousA11yViolations, saveScreenshot, useBrowserSession, visit } from './helpers.js';

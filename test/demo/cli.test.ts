@@ -18,7 +18,7 @@ interface Run {
 
 function seedCli(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/demo/seed-cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/seed-cli.ts', ...args], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       env: { ...process.env, DATABASE_PATH: '', NODE_OPTIONS: '' },
     });

@@ -1,7 +1,7 @@
 /** The demo generator on small networks: deterministic for a seed and day, the documented shape, the data model's rules, and the story the demo tells. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, planChecks, type GenerateResult } from '../../server/demo/generate.js';
+import { DEMO_PASSWORD, planChecks, type GenerateResult } from '../../tools/demo/generate.js';
 import { hashPassword } from '../../server/services/passwords.js';
 import { generateInto, query, readContent, tempFolder } from './support.js';
 

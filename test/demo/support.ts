@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { loadConfig } from '../../server/config.js';
-import { generateNetwork, openBulkDatabase, type GenerateOptions, type GenerateResult } from '../../server/demo/generate.js';
+import { generateNetwork, openBulkDatabase, type GenerateOptions, type GenerateResult } from '../../tools/demo/generate.js';
 import { MapCatalog } from '../../server/maps/catalog.js';
 import { loadMapsFromDirectory } from '../../server/maps/loader.js';
 

@@ -19,12 +19,12 @@ import { migrations } from '../../migrations/index.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/connection.js';
-import { generateNetwork, openBulkDatabase } from '../../server/demo/generate.js';
+import { generateNetwork, openBulkDatabase } from '../../tools/demo/generate.js';
 import { findRole, MapCatalog } from '../../server/maps/catalog.js';
 import { loadMapsFromDirectory } from '../../server/maps/loader.js';
-import { backupDatabase } from '../../server/ops/backup-database.js';
-import { restoreDatabase } from '../../server/ops/restore-database.js';
-import { OpsError, UsageError } from '../../server/ops/sqlite-files.js';
+import { backupDatabase } from '../../tools/ops/backup-database.js';
+import { restoreDatabase } from '../../tools/ops/restore-database.js';
+import { OpsError, UsageError } from '../../tools/ops/sqlite-files.js';
 import { ensureSelfAssessment } from '../../server/repositories/self-assessments.js';
 import { saveAnswers, submitAnswers, surveyPages } from '../../server/services/self-assessment.js';
 
@@ -314,7 +314,7 @@ interface Run {
 
 function cli(tool: 'backup' | 'restore', databasePath: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `server/ops/${tool}.ts`, ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', `tools/ops/${tool}.ts`, ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_PATH: databasePath, NODE_OPTIONS: '' },
     });

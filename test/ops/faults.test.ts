@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 function faults(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/ops/faults.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/ops/faults.ts', ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_PATH: '', NODE_OPTIONS: '' },
     });

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../server/db/connection.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
-import { backupDatabase } from '../../server/ops/backup-database.js';
+import { backupDatabase } from '../../tools/ops/backup-database.js';
 
 const modeOf = (file: string): string => (fs.statSync(file).mode & 0o777).toString(8);
 

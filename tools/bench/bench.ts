@@ -10,8 +10,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { DEMO_PASSWORD } from '../demo/generate.js';
-import { projectRoot } from '../paths.js';
-import { todayUtc } from '../services/progress-checks.js';
+import { projectRoot } from '../../server/paths.js';
+import { todayUtc } from '../../server/services/progress-checks.js';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -43,7 +43,7 @@ async function ensureNetwork(): Promise<void> {
     log('The cached network\'s newest check has closed: generating a fresh one.');
   }
   log('Generating the network (1,000 sites, 10 checks): about a minute and a half, once.');
-  await run(process.execPath, [...NODE_TSX, 'server/demo/seed-cli.ts', '--db', CACHE, '--sites', '1000', '--checks', '10', '--seed', '7', '--force']);
+  await run(process.execPath, [...NODE_TSX, 'tools/demo/seed-cli.ts', '--db', CACHE, '--sites', '1000', '--checks', '10', '--seed', '7', '--force']);
 }
 
 /** The node arguments of `npm start` ("npm run build && node … dist/server/server.js"), so the bench runs exactly what people run. */
@@ -310,7 +310,7 @@ async function main(): Promise<void> {
     const pageFile = path.join(work, 'page.html');
     fs.writeFileSync(pageFile, surveyHtml);
     // Compiled by the same build, run by plain node like the server.
-    const bare = fork(path.join(projectRoot, 'dist/server/bench/bare-server.js'), [pageFile, '0'], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const bare = fork(path.join(projectRoot, 'dist/tools/bench/bare-server.js'), [pageFile, '0'], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     children.push(bare);
     const barePort = await new Promise<number>((resolve) => bare.once('message', (message: { port: number }) => { resolve(message.port); }));
     const bareBase = `http://127.0.0.1:${barePort}`;

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { migrations } from '../../migrations/index.js';
-import { openDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrator.js';
+import { openDatabase } from '../../server/db/connection.js';
+import { migrateToLatest } from '../../server/db/migrator.js';
 import {
   checkOwnCopy,
   COMPANION_SUFFIXES,

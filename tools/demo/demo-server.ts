@@ -1,10 +1,10 @@
 /** `npm run demo`: recreates the demo database (data/demo/icmap-demo.sqlite), fills it with the demo network and starts ICMap on it, printing a sign-in for each persona. */
-import { buildApp } from '../app.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { MapCatalog } from '../maps/catalog.js';
-import { loadMapsFromDirectory, MapLoadError } from '../maps/loader.js';
-import { serve } from '../serve.js';
-import { todayUtc } from '../services/progress-checks.js';
+import { buildApp } from '../../server/app.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
+import { MapCatalog } from '../../server/maps/catalog.js';
+import { loadMapsFromDirectory, MapLoadError } from '../../server/maps/loader.js';
+import { serve } from '../../server/serve.js';
+import { todayUtc } from '../../server/services/progress-checks.js';
 import { generateNetwork, openBulkDatabase, removeDatabaseFiles } from './generate.js';
 import { describeCounts, describePersonas } from './report.js';
 

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_PASSWORD } from '../demo/generate.js';
-import { NOT_SURE } from '../services/self-assessment.js';
+import { NOT_SURE } from '../../server/services/self-assessment.js';
 import { HarnessError } from './fault-server.js';
 
 export interface Answer {

@@ -1,7 +1,7 @@
 /** The command-line frame of the ops tools: strict option parsing, and exit codes 0 (done), 1 (failed), 2 (bad arguments). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { describeArgsError } from '../cli/args.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { describeArgsError } from '../../server/cli/args.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
 import { OpsError, UsageError } from './sqlite-files.js';
 
 export interface ParsedArgs {

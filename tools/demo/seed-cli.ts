@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { describeArgsError } from '../cli/args.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { MapCatalog } from '../maps/catalog.js';
-import { loadMapsFromDirectory, MapLoadError } from '../maps/loader.js';
-import { todayUtc } from '../services/progress-checks.js';
+import { describeArgsError } from '../../server/cli/args.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
+import { MapCatalog } from '../../server/maps/catalog.js';
+import { loadMapsFromDirectory, MapLoadError } from '../../server/maps/loader.js';
+import { todayUtc } from '../../server/services/progress-checks.js';
 import { generateNetwork, openBulkDatabase, removeDatabaseFiles, type OnProgress } from './generate.js';
 import { describeCounts, describePersonas, formatNumber } from './report.js';
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { projectRoot } from '../paths.js';
+import { projectRoot } from '../../server/paths.js';
 import { OpsError } from './sqlite-files.js';
 
 /** The run could not go on (a server that will not start, a request refused for good, the time limit): exit 1. */
