@@ -17,6 +17,15 @@ export class NotFoundError extends Error {
   }
 }
 
+/** The viewer may see this but not do that to it: answered 403. */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+  readonly statusCode = 403;
+  constructor(message = 'You can see this, but your role does not let you change it.') {
+    super(message);
+  }
+}
+
 /** The server is too busy to take this request (its event loop is saturated): answered 503 with Retry-After. */
 export class OverloadedError extends Error {
   override name = 'OverloadedError';

@@ -1,7 +1,9 @@
 /**
- * The one place that answers "may this person do this to that". Routes ask it before acting; list
+ * The one place that answers "may this person do this to that". Routes ask it through one guard
+ * (access/guard.ts: requireAllowed) before acting, and ask `may` for what a page offers; list
  * queries apply the same rules in SQL (repositories/visibility.ts) so nothing outside a person's
- * scope is ever loaded. Anything a person may not see answers 404, as if it did not exist.
+ * scope is ever loaded. Anything a person may not see answers 404, as if it did not exist; what
+ * they see but may not do answers 403.
  */
 import type { AccessScope } from './scope.js';
 
@@ -21,7 +23,19 @@ export type Subject =
    * A progress check: for the network (districtId null) or opened for one district. seesAGroup:
    * the viewer may see at least one of the groups taking part (repositories/visibility.ts decides).
    */
-  | { kind: 'check'; districtId: number | null; seesAGroup?: boolean }
+  | { kind: 'check'; id: number | null; districtId: number | null; seesAGroup?: boolean }
+  /**
+   * One group's part in a progress check (the group takes part), with where the check stands:
+   * open (answers and consensus may change) and revealed (the facilitator showed the placements).
+   */
+  | { kind: 'check-group'; group: { id: number; place: Place }; open: boolean; revealed: boolean }
+  /** A person's own answers for one group in a check: only the group's members have one. */
+  | { kind: 'self-assessment'; groupId: number }
+  /**
+   * A leader's view across their part of the network: the people list, the network reports (site
+   * comparison, growth), the hub's queue of requests for help.
+   */
+  | { kind: 'overview'; of: 'people' | 'reports' | 'requests' }
   | { kind: 'person'; id: number; isNetworkAdmin: boolean; hasPassword: boolean; places: readonly Place[] }
   /** A group's action (or, with no owners, its action plan as a whole). */
   | { kind: 'action'; groupId: number; place: Place; ownerIds: readonly number[] }
@@ -33,12 +47,28 @@ export type Subject =
   | { kind: 'sessions'; personId: number };
 
 /**
- * view: read it; oversee: read it as a leader of its place (contact details, later aggregates);
- * manage: create, rename, archive, change; invite: hand out a sign-in link; update: change the
- * status of an action and add a progress note; answer: answer, assign and close a request for help;
- * facilitate: run a group's consensus (reveal, record).
+ * view: read it; oversee: read it as a leader of its place (contact details, later aggregates; the
+ * network: read all of it); manage: create, rename, archive, change (a check: change its dates,
+ * close and reopen it); invite: hand out a sign-in link; update: change the status of an action and
+ * add a progress note; answer: answer, assign and close a request for help; facilitate: run a
+ * group's consensus (reveal, named view, record); reveal: show a check-group's placements now (a
+ * facilitator, not yet revealed); record: save an agreed level now (a facilitator, check open);
+ * assess: fill in one's own self-assessment; end-sessions: sign a person out on their other
+ * devices; export: take the network's data out in bulk.
  */
-export type Action = 'view' | 'oversee' | 'manage' | 'invite' | 'update' | 'answer' | 'facilitate';
+export type Action =
+  | 'view'
+  | 'oversee'
+  | 'manage'
+  | 'invite'
+  | 'update'
+  | 'answer'
+  | 'facilitate'
+  | 'reveal'
+  | 'record'
+  | 'assess'
+  | 'end-sessions'
+  | 'export';
 
 function leadsPlace(scope: AccessScope, place: Place): boolean {
   if (place.districtId !== null && scope.ledDistrictIds.includes(place.districtId)) return true;
@@ -48,6 +78,8 @@ function leadsPlace(scope: AccessScope, place: Place): boolean {
 function maySee(scope: AccessScope, subject: Subject): boolean {
   // Nobody else, not even an admin, sees a person's own placements across checks.
   if (subject.kind === 'history' || subject.kind === 'sessions') return subject.personId === scope.personId;
+  // A self-assessment exists only for the group's members: everyone else, admins too, has none there.
+  if (subject.kind === 'self-assessment') return scope.groupIds.includes(subject.groupId);
   if (scope.seesWholeNetwork) return true;
   switch (subject.kind) {
     case 'network':
@@ -67,12 +99,19 @@ function maySee(scope: AccessScope, subject: Subject): boolean {
     case 'action':
     case 'request':
       return scope.groupIds.includes(subject.groupId) || leadsPlace(scope, subject.place);
+    case 'check-group':
+      return scope.groupIds.includes(subject.group.id) || leadsPlace(scope, subject.group.place);
+    case 'overview':
+      return scope.ledDistrictIds.length > 0 || scope.ledSiteIds.length > 0;
   }
 }
 
 function mayOversee(scope: AccessScope, subject: Subject): boolean {
   if (scope.seesWholeNetwork) return true;
   switch (subject.kind) {
+    case 'network':
+      // Leading a district or a site shows part of the network, never all of it.
+      return false;
     case 'group':
       return leadsPlace(scope, subject.place);
     case 'person':
@@ -91,9 +130,7 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
     case 'manage':
       // A group's facilitators run its plan and ask the hub for help; nobody else writes a group's plan.
       if (subject.kind === 'action' || subject.kind === 'request') return scope.facilitatedGroupIds.includes(subject.groupId);
-      if (subject.kind === 'history') return false;
-      // A person ends their own other sessions; an admin who must cut someone off archives them.
-      if (subject.kind === 'sessions') return subject.personId === scope.personId;
+      if (subject.kind === 'history' || subject.kind === 'sessions' || subject.kind === 'self-assessment' || subject.kind === 'check-group') return false;
       // District leaders run the progress checks of their own district; everything else is the admins'.
       if (subject.kind === 'check' && subject.districtId !== null && scope.ledDistrictIds.includes(subject.districtId)) return true;
       return scope.isNetworkAdmin;
@@ -106,7 +143,19 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
       // The hub team (and the network admins who run it) answers requests for help.
       return subject.kind === 'request' && scope.seesWholeNetwork;
     case 'facilitate':
-      return subject.kind === 'group' && scope.facilitatedGroupIds.includes(subject.id);
+      return facilitates(scope, subject);
+    case 'reveal':
+      return subject.kind === 'check-group' && facilitates(scope, subject) && !subject.revealed;
+    case 'record':
+      return subject.kind === 'check-group' && facilitates(scope, subject) && subject.open;
+    case 'assess':
+      return subject.kind === 'self-assessment' && scope.groupIds.includes(subject.groupId);
+    case 'end-sessions':
+      // A person ends their own other sessions; an admin who must cut someone off archives them.
+      return subject.kind === 'person' && subject.id === scope.personId;
+    case 'export':
+      // Every check's placements and consensus, every plan: for the network's admins alone.
+      return subject.kind === 'administration' && scope.isNetworkAdmin;
     case 'invite':
       // A link sets the person's password, so it is a way into their account and its private
       // placements. Admins hand out invitations and resets to anyone. A leader only invites: a person
@@ -122,4 +171,10 @@ export function may(scope: AccessScope, action: Action, subject: Subject): boole
         subject.places.every((place) => leadsPlace(scope, place))
       );
   }
+}
+
+/** The group's active facilitators run its consensus: the group itself, or its part in a check. */
+function facilitates(scope: AccessScope, subject: Subject): boolean {
+  if (subject.kind === 'group') return scope.facilitatedGroupIds.includes(subject.id);
+  return subject.kind === 'check-group' && scope.facilitatedGroupIds.includes(subject.group.id);
 }

@@ -28,11 +28,21 @@ function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz';
 }
 
+/**
+ * Where a 404 page sends the person back to, when the route chose nothing: decided here, from the
+ * request, never by the service that found nothing. Inside progress checks, the list of checks;
+ * anywhere else, the home page (a signed-in person's own page).
+ */
+function backLinkFor(request: FastifyRequest): Required<NotFoundOptions> {
+  if (request.url.startsWith('/checks/')) return { backHref: '/checks', backLabel: 'See your progress checks' };
+  return { backHref: '/', backLabel: request.viewer === null ? 'Go to the home page' : 'Go to your home page' };
+}
+
 async function sendNotFound(
   request: FastifyRequest,
   reply: FastifyReply,
   message: string,
-  options: NotFoundOptions = {},
+  options: NotFoundOptions = backLinkFor(request),
 ): Promise<FastifyReply> {
   reply.code(404);
   if (wantsJson(request)) return reply.send({ error: 'Not Found', message });
@@ -59,12 +69,12 @@ export async function sendBadRequest(request: FastifyRequest, reply: FastifyRepl
 export default fp(
   async (app) => {
     app.setNotFoundHandler((request, reply) =>
-      sendNotFound(request, reply, `There is no page at ${request.url.split('?')[0] ?? '/'}.`),
+      sendNotFound(request, reply, `There is no page at ${request.url.split('?')[0] ?? '/'}.`, { backHref: '/', backLabel: 'Go to the home page' }),
     );
 
     app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (error instanceof NotFoundError) {
-        return sendNotFound(request, reply, error.message, error.options);
+        return sendNotFound(request, reply, error.message, error.options.backHref === undefined ? backLinkFor(request) : error.options);
       }
       const staleForm = error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN';
       const json = wantsJson(request) || (request.headers.accept ?? '').includes('application/json');

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { actionsOfGroup, allActionsForExport, notesOf, type ActionWithOwners } from '../repositories/action-plans.js';
-import { checkAdministration } from '../services/organisation-access.js';
+import { requireAllowed } from '../access/guard.js';
 import { requestsOfGroup } from '../repositories/assistance-requests.js';
 import { findConsensus } from '../repositories/consensus.js';
 import { findPerson } from '../repositories/people.js';
@@ -282,7 +282,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
 export const actionExportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/admin/export-actions.csv', async (request, reply) => {
     const viewer = requireViewer(request);
-    checkAdministration(viewer.scope);
+    requireAllowed(viewer.scope, 'export', { kind: 'administration' });
     const rows = await allActionsForExport(app.db);
     const today = dayIn(request.timeZone);
     return sendCsv(

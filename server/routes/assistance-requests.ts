@@ -2,14 +2,12 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasOverview } from '../access/scope.js';
+import { requireAllowed } from '../access/guard.js';
 import type { RequestStatus } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { requestQueue, type RequestWithNames } from '../repositories/assistance-requests.js';
 import { findPerson } from '../repositories/people.js';
 import { addDaysTo, planFor, type PlanContext } from '../services/action-plans.js';
-import { ForbiddenError } from '../services/organisation-access.js';
 import { answerRequest, askForHelp, decorateRequest, REQUEST_STATUSES, requestFor, type RequestContext } from '../services/assistance-requests.js';
 import { findRole } from '../maps/catalog.js';
 import { dayIn } from '../services/network-time.js';
@@ -67,7 +65,7 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/requests', { schema: { querystring: queueQuery } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    if (!hasOverview(viewer.scope)) throw new NotFoundError('There is no queue of requests in your part of the network; your group\'s requests are on its action plan.', { backHref: '/', backLabel: 'Go to your home page' });
+    requireAllowed(viewer.scope, 'view', { kind: 'overview', of: 'requests' });
     const status = request.query.status ?? 'active';
     const statuses: RequestStatus[] = status === 'all' ? ['open', 'answered', 'closed'] : status === 'active' ? ['open', 'answered'] : [status];
     const rows = await requestQueue(app.db, viewer.scope, statuses);
@@ -120,7 +118,7 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/requests/:id', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const context = await requestFor(app.db, app.maps, viewer.scope, request.params.id);
-    if (!context.canAnswer) throw new ForbiddenError();
+    requireAllowed(viewer.scope, 'answer', context.subject);
     const form = parseForm(answerForm, request.body);
     if (!form.ok) return renderRequest(reply.code(422), viewer, context, { errors: form.errors, values: form.values });
     const result = await answerRequest(app.db, viewer, context, { answer: form.data.answer, assigneeId: form.data.assignee_id ?? null, status: form.data.status }, form.data.version);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireViewer } from '../plugins/auth.js';
 import { listAuditEvents } from '../repositories/audit.js';
 import { AUDIT_KINDS, describeAuditEvents, type AuditKind } from '../services/audit.js';
-import { checkAdministration } from '../services/organisation-access.js';
+import { requireAllowed } from '../access/guard.js';
 import { idField } from './fields.js';
 
 const PAGE_SIZE = 50;
@@ -21,7 +21,7 @@ const auditQuery = z.object({
 const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/admin/audit', { schema: { querystring: auditQuery } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    checkAdministration(viewer.scope);
+    requireAllowed(viewer.scope, 'manage', { kind: 'administration' });
     const query = request.query;
     const filter = {
       who: query.who,

@@ -3,13 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { groupRoleKeys } from '../access/group-roles.js';
-import { hasOverview } from '../access/scope.js';
+import { requireAllowed } from '../access/guard.js';
+import { may } from '../access/policy.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
 import { listDistricts, listSites } from '../repositories/organisation.js';
 import { checkGroupProgress, checkProgressTotals, listChecks, notYetSubmitted, type CheckGroupProgress, type ProgressFilter } from '../repositories/progress-checks.js';
-import { mayManageCheck, visibleCheck } from '../services/check-access.js';
+import { checkSubject, mayManageCheck, visibleCheck } from '../services/check-access.js';
 import { ChangeRefusedError } from '../services/organisation.js';
-import { ForbiddenError } from '../services/organisation-access.js';
 import { changeCheckDates, checkState, closeCheck, openCheck, reopenCheck } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { sendCsv } from './csv.js';
@@ -67,11 +67,12 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderList(request: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, values: Record<string, unknown> = {}) {
     const viewer = requireViewer(request);
     const scope = viewer.scope;
-    const [checks, districts] = await Promise.all([listChecks(app.db, scope), hasOverview(scope) ? listDistricts(app.db, scope) : []]);
+    const [checks, districts] = await Promise.all([listChecks(app.db, scope), may(scope, 'view', { kind: 'network' }) ? listDistricts(app.db, scope) : []]);
+    const mayOpenFor = (districtId: number | null): boolean => may(scope, 'manage', { kind: 'check', id: null, districtId });
     const places = [
-      ...(scope.isNetworkAdmin ? [{ value: 'network', label: 'Every group in the network' }] : []),
+      ...(mayOpenFor(null) ? [{ value: 'network', label: 'Every group in the network' }] : []),
       ...districts
-        .filter((district) => district.archived_at === null && (scope.isNetworkAdmin || scope.ledDistrictIds.includes(district.id)))
+        .filter((district) => district.archived_at === null && mayOpenFor(district.id))
         .map((district) => ({ value: `district-${district.id}`, label: `Every group in ${district.name}` })),
     ];
     const today = dayIn(request.timeZone);
@@ -144,7 +145,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     const groups = await checkGroupProgress(app.db, id, viewer.scope, filter, { limit: GROUPS_PER_PAGE, offset: (query.page - 1) * GROUPS_PER_PAGE });
     const waiting = await notYetSubmitted(app.db, id, groups.filter((group) => group.submitted_count < group.member_count).map((group) => group.group_id));
     const [districts, sites] = await Promise.all([
-      hasOverview(viewer.scope) ? listDistricts(app.db, viewer.scope) : [],
+      may(viewer.scope, 'view', { kind: 'network' }) ? listDistricts(app.db, viewer.scope) : [],
       query.district === undefined ? [] : listSites(app.db, viewer.scope, query.district),
     ]);
     const filterParams = new URLSearchParams();
@@ -154,7 +155,6 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     const today = dayIn(request.timeZone);
     const state = checkState(check, today);
-    const facilitated = new Set(viewer.scope.facilitatedGroupIds);
     return reply.view('pages/checks/show', {
       title: check.name,
       nav: 'checks',
@@ -166,8 +166,8 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
         ...group,
         roleName: roleName(group.role_key),
         place: group.site_name ?? group.district_name ?? 'Network hub',
-        isMine: viewer.scope.groupIds.includes(group.group_id),
-        facilitates: facilitated.has(group.group_id),
+        isMine: may(viewer.scope, 'assess', { kind: 'self-assessment', groupId: group.group_id }),
+        facilitates: may(viewer.scope, 'facilitate', { kind: 'group', id: group.group_id, place: { districtId: group.district_id, siteId: group.site_id } }),
         waitingFor: waiting.get(group.group_id) ?? [],
         stage: progressStage(group, outcomeCount),
       })),
@@ -220,8 +220,8 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/checks/:id/close', { schema: { params: idParams } }, async (request, reply) => renderCloseConfirmation(request, reply, request.params.id));
 
   async function renderCloseConfirmation(request: FastifyRequest, reply: FastifyReply, id: number, error?: string) {
-    const { check, totals, canManage, outcomeCount } = await loadProgress(request, id, { page: 1, sort: 'place' });
-    if (!canManage) throw new ForbiddenError();
+    const { viewer, check, totals, visible, outcomeCount } = await loadProgress(request, id, { page: 1, sort: 'place' });
+    requireAllowed(viewer.scope, 'manage', checkSubject(check, visible));
     return reply.view('pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check, state: checkState(check, dayIn(request.timeZone)), totals, outcomeCount, errors: error === undefined ? {} : { confirm: error } });
   }
 

@@ -1,5 +1,5 @@
 /** A group's consensus for a check: reveal, the spread per outcome, recording the agreed level, and meeting mode. */
-import { may } from '../access/policy.js';
+import { requireAllowed } from '../access/guard.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,9 +13,8 @@ import { consensusForGroup, consensusRevisions } from '../repositories/consensus
 import { findPerson } from '../repositories/people.js';
 import { revealCheckGroup, setCheckGroupShowsNames } from '../repositories/progress-checks.js';
 import { countSubmitted, submittedPlacements } from '../repositories/self-assessments.js';
-import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
+import { checkGroupFor, checkGroupSubject, type CheckGroupContext } from '../services/check-access.js';
 import { consensusAccessFor, draftedNextStep, recordConsensus, spreadFor, suggestNextStep, triageOrder } from '../services/consensus.js';
-import { ForbiddenError } from '../services/organisation-access.js';
 import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import { followThroughFor } from '../services/action-plans.js';
 import { checkboxField, idField } from './fields.js';
@@ -160,9 +159,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   function requireFacilitator(viewer: Viewer, context: CheckGroupContext): void {
-    if (!may(viewer.scope, 'facilitate', { kind: 'group', id: context.group.id, place: context.group.place })) {
-      throw new ForbiddenError('Only the group\'s facilitators can do this.');
-    }
+    requireAllowed(viewer.scope, 'facilitate', checkGroupSubject(context));
   }
 
   app.post('/checks/:id/groups/:groupId/consensus/reveal', { schema: { params } }, async (request, reply) => {

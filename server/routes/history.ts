@@ -1,8 +1,7 @@
 /** GET /me/history: a person's own placements across checks, per outcome, beside their team's agreed level. Private to them. */
 import type { FastifyPluginAsync } from 'fastify';
-import { may } from '../access/policy.js';
+import { requireAllowed } from '../access/guard.js';
 import { personalHistorySvg } from '../charts/personal-history.js';
-import { NotFoundError } from '../errors.js';
 import { findRole, levelName } from '../maps/catalog.js';
 import { requireViewer } from '../plugins/auth.js';
 import { ownPlacementHistory } from '../repositories/self-assessments.js';
@@ -11,7 +10,7 @@ const historyRoutes: FastifyPluginAsync = async (app) => {
   app.get('/me/history', async (request, reply) => {
     const viewer = requireViewer(request);
     // The policy, not the URL, keeps it private: only the person themselves may see their history.
-    if (!may(viewer.scope, 'view', { kind: 'history', personId: viewer.id })) throw new NotFoundError('There is no such page.');
+    requireAllowed(viewer.scope, 'view', { kind: 'history', personId: viewer.id });
     const map = app.maps.list()[0];
     if (map === undefined) throw new Error('no IC map is loaded');
     const rows = await ownPlacementHistory(app.db, viewer.id);

@@ -1,6 +1,6 @@
 /** GET /: for visitors, what ICMap is and its maps; for a signed-in person, their own page. */
 import type { FastifyPluginAsync } from 'fastify';
-import { hasOverview } from '../access/scope.js';
+import { may } from '../access/policy.js';
 import { findNetwork } from '../repositories/network.js';
 import { groupsOfPerson } from '../repositories/organisation.js';
 import { checksForPerson } from '../repositories/progress-checks.js';
@@ -34,7 +34,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
           const role = map?.roles.find((candidate) => candidate.key === group.role_key);
           return { ...group, roleName: role?.name ?? group.role_key, mapHref: map !== undefined && role !== undefined ? rolePath(map, role) : undefined };
         }),
-      hasOverview: hasOverview(viewer.scope),
+      hasOverview: may(viewer.scope, 'view', { kind: 'network' }),
       checks: checks
         .map((row) => ({
           ...row,

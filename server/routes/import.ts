@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { createRosterImport, findRosterImport, peopleCreatedByImport } from '../repositories/roster-imports.js';
 import { safeCsv } from '../services/csv.js';
-import { checkAdministration } from '../services/organisation-access.js';
+import { requireAllowed } from '../access/guard.js';
 import { countRosterRows, decodeRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, ROSTER_MAX_ROWS, rosterTemplate } from '../services/roster-csv.js';
 import { applyRoster, invitationsForImport, planRoster, type RosterPlan } from '../services/roster-import.js';
 import { sendCsv } from './csv.js';
@@ -27,7 +27,7 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
 
   function requireAdmin(request: FastifyRequest): Viewer {
     const viewer = requireViewer(request);
-    checkAdministration(viewer.scope);
+    requireAllowed(viewer.scope, 'manage', { kind: 'administration' });
     return viewer;
   }
 

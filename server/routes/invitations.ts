@@ -6,7 +6,8 @@ import { requireViewer } from '../plugins/auth.js';
 import { findNetwork } from '../repositories/network.js';
 import { findRosterImport } from '../repositories/roster-imports.js';
 import { invitationsForGroup, withQrCodes } from '../services/invitation-slips.js';
-import { checkAdministration, groupFor } from '../services/organisation-access.js';
+import { requireAllowed } from '../access/guard.js';
+import { groupFor } from '../services/organisation-access.js';
 import { invitationsForImport } from '../services/roster-import.js';
 import { idField } from './fields.js';
 import { linkBase } from './links.js';
@@ -33,7 +34,7 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/admin/import/:id/invitation-slips', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    checkAdministration(viewer.scope);
+    requireAllowed(viewer.scope, 'manage', { kind: 'administration' });
     const upload = await findRosterImport(app.db, request.params.id);
     if (upload?.applied_at == null) throw new NotFoundError(`There is no imported roster number ${request.params.id}.`);
     const rows = await invitationsForImport(app.db, upload.id, viewer.id, linkBase(request, app.config));

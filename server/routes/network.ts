@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rolesAt, type PlaceKind } from '../access/group-roles.js';
+import { requireAllowed } from '../access/guard.js';
 import { may } from '../access/policy.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
 import { listDistricts, listGroups, listLedSites, listMembers, listSites } from '../repositories/organisation.js';
@@ -20,7 +21,7 @@ import {
   renameNetwork,
   renameThing,
 } from '../services/organisation.js';
-import { checkNetwork, districtFor, groupFor, siteFor } from '../services/organisation-access.js';
+import { districtFor, groupFor, siteFor } from '../services/organisation-access.js';
 import { rolePath } from '../services/map-browser.js';
 import { checkboxField, emailField, idField, nameField, timeZoneField } from './fields.js';
 import { timeZoneChoices } from '../services/network-time.js';
@@ -59,12 +60,12 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   async function renderNetwork(request: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, values: Record<string, string> = {}) {
     const viewer = requireViewer(request);
-    checkNetwork(viewer.scope, 'view');
+    requireAllowed(viewer.scope, 'view', { kind: 'network' });
     const [network, districts, hubGroups, ledSites] = await Promise.all([
       findNetwork(app.db),
       listDistricts(app.db, viewer.scope),
       listGroups(app.db, viewer.scope, { network: true }),
-      viewer.scope.seesWholeNetwork ? [] : listLedSites(app.db, viewer.scope),
+      may(viewer.scope, 'oversee', { kind: 'network' }) ? [] : listLedSites(app.db, viewer.scope),
     ]);
     return reply.view('pages/network/show', {
       title: network?.name ?? 'Network',
@@ -86,7 +87,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/network', async (request, reply) => {
     const viewer = requireViewer(request);
-    checkNetwork(viewer.scope, 'manage');
+    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
     const form = parseForm(nameForm, request.body);
     if (!form.ok) return renderNetwork(request, reply.code(422), { network_name: form.errors.name ?? '' }, form.values);
     await renameNetwork(app.db, viewer.id, form.data.name);
@@ -96,7 +97,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/network/time-zone', async (request, reply) => {
     const viewer = requireViewer(request);
-    checkNetwork(viewer.scope, 'manage');
+    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
     const form = parseForm(timeZoneForm, request.body);
     if (!form.ok) return renderNetwork(request, reply.code(422), { time_zone: form.errors.time_zone ?? '' }, form.values);
     await changeNetworkTimeZone(app.db, viewer.id, form.data.time_zone);
@@ -106,7 +107,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/network/districts', async (request, reply) => {
     const viewer = requireViewer(request);
-    checkNetwork(viewer.scope, 'manage');
+    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
     const form = parseForm(nameForm, request.body);
     if (!form.ok) return renderNetwork(request, reply.code(422), { district_name: form.errors.name ?? '' }, form.values);
     const id = await addDistrict(app.db, viewer.id, form.data.name);
@@ -116,7 +117,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/network/groups', async (request, reply) => {
     const viewer = requireViewer(request);
-    checkNetwork(viewer.scope, 'manage');
+    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
     const form = parseForm(groupForm('network'), request.body);
     if (!form.ok) return renderNetwork(request, reply.code(422), { group_name: form.errors.name ?? form.errors.role_key ?? '' }, form.values);
     const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: null, siteId: null });

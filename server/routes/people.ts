@@ -2,9 +2,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { may } from '../access/policy.js';
-import { hasOverview } from '../access/scope.js';
-import { NotFoundError } from '../errors.js';
+import { requireAllowed } from '../access/guard.js';
+import { may, type Subject } from '../access/policy.js';
 import { requireViewer, SESSION_LIFETIME_MS, setFlash, type Viewer } from '../plugins/auth.js';
 import { sessionIdDigest, sessionsOfPerson } from '../repositories/sessions.js';
 import { endOtherSessions } from '../services/sessions.js';
@@ -15,7 +14,7 @@ import { groupRoleKeys } from '../access/group-roles.js';
 import { issueAccessLink } from '../services/access-links.js';
 import { accountLockedUntil, liftAccountLock } from '../services/sign-in.js';
 import { addPerson, archivePerson, ChangeRefusedError, changeAdminRole, editPerson } from '../services/organisation.js';
-import { ForbiddenError, personFor, personSubject } from '../services/organisation-access.js';
+import { personFor, personSubject } from '../services/organisation-access.js';
 import { emailField, idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 import { linkBase } from './links.js';
@@ -38,9 +37,10 @@ const archiveForm = z.object({ archived: z.enum(['true', 'false']).transform((v)
 
 const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   const roleName = (key: string): string => app.maps.list()[0]?.roles.find((role) => role.key === key)?.name ?? key;
+  const peopleList: Subject = { kind: 'overview', of: 'people' };
   function requireOverview(request: FastifyRequest): Viewer {
     const viewer = requireViewer(request);
-    if (!hasOverview(viewer.scope)) throw new NotFoundError('There is no people list in your part of the network.');
+    requireAllowed(viewer.scope, 'view', peopleList);
     return viewer;
   }
 
@@ -87,7 +87,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       filter: filter.toString(),
       filtered: [...filter.keys()].some((key) => key !== 'archived'),
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      canManage: viewer.isNetworkAdmin,
+      canManage: may(viewer.scope, 'manage', peopleList),
       errors,
       values,
     });
@@ -96,8 +96,8 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/people', { schema: { querystring: listQuery } }, async (request, reply) => renderList(request, reply, request.query));
 
   app.post('/people', async (request, reply) => {
-    const viewer = requireOverview(request);
-    if (!viewer.isNetworkAdmin) throw new ForbiddenError();
+    const viewer = requireViewer(request);
+    requireAllowed(viewer.scope, 'manage', peopleList);
     const form = parseForm(personForm, request.body);
     if (!form.ok) {
       reply.code(422);
@@ -188,8 +188,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   // "Signed in on 2 devices": a person signs out their other sessions (a lost phone, a shared computer).
   app.post('/people/:id/sessions/end-others', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    const { person } = await personFor(app.db, viewer.scope, request.params.id);
-    if (!may(viewer.scope, 'manage', { kind: 'sessions', personId: person.id })) throw new ForbiddenError();
+    const { person } = await personFor(app.db, viewer.scope, request.params.id, 'end-sessions');
     const ended = await endOtherSessions(app.db, person.id, request.session.sessionId);
     setFlash(request, ended === 1 ? 'Signed out on 1 other device.' : `Signed out on ${ended} other devices.`);
     return reply.redirect(`/people/${person.id}`, 303);

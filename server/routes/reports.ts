@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { groupRoleKeys } from '../access/group-roles.js';
-import { hasOverview } from '../access/scope.js';
+import { requireAllowed } from '../access/guard.js';
 import { consensusHeatmapSvg } from '../charts/consensus-heatmap.js';
 import { growthChartSvg } from '../charts/growth-chart.js';
 import { siteHeatmapSvg } from '../charts/site-heatmap.js';
@@ -21,7 +21,6 @@ import { listChecks } from '../repositories/progress-checks.js';
 import { checksByIds, countIndividualGroups, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
 import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, visibleCheck } from '../services/check-access.js';
-import { checkAdministration } from '../services/organisation-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
 import { whatTheTeamDid } from '../services/action-plans.js';
 import { actionCountsByGroup } from '../repositories/action-plans.js';
@@ -66,7 +65,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
 
   function requireOverview(request: FastifyRequest): Viewer {
     const viewer = requireViewer(request);
-    if (!hasOverview(viewer.scope)) throw new NotFoundError('There are no network reports in your part of the network.', { backHref: '/', backLabel: 'Go to your home page' });
+    requireAllowed(viewer.scope, 'view', { kind: 'overview', of: 'reports' });
     return viewer;
   }
 
@@ -387,7 +386,7 @@ async function* exportCsv(rows: AsyncGenerator<ExportRow[]>): AsyncGenerator<str
 export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/admin/export.csv', async (request, reply) => {
     const viewer = requireViewer(request);
-    checkAdministration(viewer.scope);
+    requireAllowed(viewer.scope, 'export', { kind: 'administration' });
     // A file database gets a connection of its own, so a long export never holds up other requests (WAL lets it read alongside).
     const own = app.config.databasePath === ':memory:' ? undefined : openDatabase(app.config.databasePath);
     const db = own?.db ?? app.db;

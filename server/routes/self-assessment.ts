@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireAllowed } from '../access/guard.js';
 import { NotFoundError } from '../errors.js';
 import { levelName } from '../maps/catalog.js';
 import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
@@ -42,9 +43,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   /** The context, but only for a member of the group: nobody else has a self-assessment here. */
   async function ownContext(viewer: Viewer, checkId: number, groupId: number): Promise<CheckGroupContext> {
     const context = await checkGroupFor(app.db, app.maps, viewer.scope, checkId, groupId);
-    if (!viewer.scope.groupIds.includes(groupId)) {
-      throw new NotFoundError('You have no self-assessment in this group.', { backHref: `/checks/${checkId}`, backLabel: 'Back to the progress check' });
-    }
+    requireAllowed(viewer.scope, 'assess', { kind: 'self-assessment', groupId });
     return context;
   }
 

@@ -9,7 +9,7 @@ import { may } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
 import type { ActionKind, ActionStatus, Database } from '../db/schema.js';
 import type { Db } from '../db/types.js';
-import { NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { MapCatalog } from '../maps/catalog.js';
 import { findRole, outcomesByPrinciple, type PrincipleWithOutcomes } from '../maps/catalog.js';
 import type { IcMap, Role } from '../maps/schema.js';
@@ -18,7 +18,6 @@ import { recordAudit } from '../repositories/audit.js';
 import { findGroup, listMembers, type GroupWithPlace, type Member } from '../repositories/organisation.js';
 import { findGroupInCheck } from '../repositories/progress-checks.js';
 import { ChangeRefusedError } from './organisation.js';
-import { ForbiddenError } from './organisation-access.js';
 import { todayUtc } from './progress-checks.js';
 
 export const ACTION_KINDS: readonly { key: ActionKind; label: string }[] = [
@@ -68,7 +67,7 @@ export interface PlanContext {
 }
 
 const absent = (what: string, id: number): NotFoundError =>
-  new NotFoundError(`There is no ${what} number ${id} in your part of the network.`, { backHref: '/', backLabel: 'Go to your home page' });
+  new NotFoundError(`There is no ${what} number ${id} in your part of the network.`);
 
 const planSubject = (group: GroupWithPlace) => ({ kind: 'action' as const, groupId: group.id, place: group.place, ownerIds: [] });
 

@@ -3,10 +3,10 @@
  * help, by when); the hub answers, assigns one of its members and closes it; the group sees the answer.
  */
 import type { Kysely } from 'kysely';
-import { may } from '../access/policy.js';
+import { may, type Subject } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
 import type { Database, RequestStatus } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { MapCatalog } from '../maps/catalog.js';
 import type { Role } from '../maps/schema.js';
 import { recordAudit } from '../repositories/audit.js';
@@ -15,7 +15,6 @@ import { findGroupInCheck } from '../repositories/progress-checks.js';
 import { findRequest, hubMembers, insertRequest, saveRequestVersion, type RequestWithNames } from '../repositories/assistance-requests.js';
 import type { Db } from '../db/types.js';
 import { planMap, refuseArchived, type FieldErrors, type PlanContext } from './action-plans.js';
-import { ForbiddenError } from './organisation-access.js';
 import { todayUtc } from './progress-checks.js';
 
 export const REQUEST_STATUSES: readonly { key: RequestStatus; label: string }[] = [
@@ -69,6 +68,8 @@ export async function askForHelp(db: Kysely<Database>, actor: { id: number }, pl
 export interface RequestContext {
   request: RequestWithNames;
   role: Role | undefined;
+  /** The request as the policy sees it (access/policy.ts). */
+  subject: Subject;
   canAnswer: boolean;
   /** Hub members a request can be assigned to (only loaded for those who answer). */
   assignees: { person_id: number; name: string }[];
@@ -78,10 +79,11 @@ export async function requestFor(db: Db, catalog: MapCatalog, scope: AccessScope
   const request = await findRequest(db, id);
   const group = request === undefined ? undefined : await findGroup(db, request.group_id);
   if (request === undefined || group === undefined || !may(scope, 'view', { kind: 'request', groupId: group.id, place: group.place })) {
-    throw new NotFoundError(`There is no request for help number ${id} in your part of the network.`, { backHref: '/', backLabel: 'Go to your home page' });
+    throw new NotFoundError(`There is no request for help number ${id} in your part of the network.`);
   }
-  const canAnswer = may(scope, 'answer', { kind: 'request', groupId: group.id, place: group.place });
-  return { request, role: planMap(catalog, group).role, canAnswer, assignees: canAnswer ? await hubMembers(db) : [] };
+  const subject: Subject = { kind: 'request', groupId: group.id, place: group.place };
+  const canAnswer = may(scope, 'answer', subject);
+  return { request, role: planMap(catalog, group).role, subject, canAnswer, assignees: canAnswer ? await hubMembers(db) : [] };
 }
 
 export interface AnswerInput {

@@ -1,5 +1,6 @@
 /** Loads a progress check, or one group's part in it, for a viewer: unseen is absent (404). */
-import { may } from '../access/policy.js';
+import { absentMessage, requireAllowed } from '../access/guard.js';
+import { may, type Subject } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
 import type { CheckGroup, ProgressCheck } from '../db/schema.js';
 import type { Db } from '../db/types.js';
@@ -9,17 +10,22 @@ import { findRole } from '../maps/catalog.js';
 import type { IcMap, Role } from '../maps/schema.js';
 import type { GroupWithPlace } from '../repositories/organisation.js';
 import { countCheckGroups, findCheck, findGroupInCheck } from '../repositories/progress-checks.js';
-import { ForbiddenError } from './organisation-access.js';
 import { networkToday } from './network-time.js';
+import { checkState } from './progress-checks.js';
 
-const absent = (what: string): NotFoundError =>
-  new NotFoundError(`There is no ${what} in your part of the network.`, { backHref: '/checks', backLabel: 'See your progress checks' });
+/** A missing check answers in the guard's words for one out of sight. */
+const absentCheck = (id: number): NotFoundError => new NotFoundError(absentMessage({ kind: 'check', id, districtId: null }));
 
 /** A check as stored, whoever asks: only for code that then checks one of its groups (checkGroupFor). */
 export async function checkFor(db: Db, id: number): Promise<ProgressCheck> {
   const check = await findCheck(db, id);
-  if (check === undefined) throw absent(`progress check number ${id}`);
+  if (check === undefined) throw absentCheck(id);
   return check;
+}
+
+/** A check as the policy sees it; seesAGroup: how many of its groups the viewer sees (countCheckGroups). */
+export function checkSubject(check: ProgressCheck, visibleGroups?: number): Subject {
+  return { kind: 'check', id: check.id, districtId: check.district_id, ...(visibleGroups === undefined ? {} : { seesAGroup: visibleGroups > 0 }) };
 }
 
 /**
@@ -29,11 +35,9 @@ export async function checkFor(db: Db, id: number): Promise<ProgressCheck> {
  */
 export async function visibleCheck(db: Db, scope: AccessScope, id: number, action: 'view' | 'manage' = 'view'): Promise<{ check: ProgressCheck; visibleGroups: number }> {
   const check = await findCheck(db, id);
-  if (check === undefined) throw absent(`progress check number ${id}`);
+  if (check === undefined) throw absentCheck(id);
   const visibleGroups = await countCheckGroups(db, id, scope);
-  const subject = { kind: 'check', districtId: check.district_id, seesAGroup: visibleGroups > 0 } as const;
-  if (!may(scope, 'view', subject)) throw absent(`progress check number ${id}`);
-  if (action === 'manage' && !may(scope, 'manage', subject)) throw new ForbiddenError();
+  requireAllowed(scope, action, checkSubject(check, visibleGroups));
   return { check, visibleGroups };
 }
 
@@ -52,19 +56,31 @@ export interface CheckGroupContext {
 export async function checkGroupFor(db: Db, catalog: MapCatalog, scope: AccessScope, checkId: number, groupId: number): Promise<CheckGroupContext> {
   const check = await checkFor(db, checkId);
   const found = await findGroupInCheck(db, checkId, groupId);
-  // A group the viewer may not see answers exactly as one that does not take part: nothing leaks.
-  if (found?.checkGroup === undefined || !may(scope, 'view', { kind: 'group', id: groupId, place: found.group.place })) {
-    throw absent('such group in this progress check');
-  }
+  // A group that does not take part answers exactly as one the viewer may not see: nothing leaks.
+  if (found?.checkGroup === undefined) throw new NotFoundError(absentMessage({ kind: 'check-group', group: { id: groupId, place: { districtId: null, siteId: null } }, open: false, revealed: false }));
   const { group, checkGroup } = found;
+  const today = await networkToday(db);
+  const context = { check, group, checkGroup, today };
+  requireAllowed(scope, 'view', checkGroupSubject(context));
   const map = catalog.find(check.map_id, check.map_version);
   const role = map === undefined ? undefined : findRole(map, group.role_key);
   if (map === undefined || role === undefined) {
     throw new Error(`check ${check.id} uses map ${check.map_id}@${check.map_version}, which is not loaded or lacks role ${group.role_key}`);
   }
-  return { check, group, checkGroup, map, role, today: await networkToday(db) };
+  return { ...context, map, role };
 }
 
+/** A group's part in a check as the policy sees it: the group, and whether the check is open and revealed. */
+export function checkGroupSubject(context: Pick<CheckGroupContext, 'check' | 'group' | 'checkGroup' | 'today'>): Subject {
+  return {
+    kind: 'check-group',
+    group: { id: context.group.id, place: context.group.place },
+    open: checkState(context.check, context.today) === 'open',
+    revealed: context.checkGroup.revealed_at !== null,
+  };
+}
+
+/** Whether the viewer may change the check's dates, close or reopen it (for what the page offers). */
 export function mayManageCheck(scope: AccessScope, check: ProgressCheck): boolean {
-  return may(scope, 'manage', { kind: 'check', districtId: check.district_id });
+  return may(scope, 'manage', checkSubject(check));
 }

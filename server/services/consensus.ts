@@ -58,8 +58,9 @@ export interface ConsensusState {
  * answers may be (`minGroupSize` of 1), and marked as individual wherever it is shown.
  */
 export function consensusAccess(scope: AccessScope, group: { id: number; place: Place }, state: ConsensusState): ConsensusAccess {
-  const isMember = scope.groupIds.includes(group.id);
-  const facilitates = scope.facilitatedGroupIds.includes(group.id);
+  // Who is in the group and who runs it is the policy's to say (access/policy.ts).
+  const isMember = may(scope, 'assess', { kind: 'self-assessment', groupId: group.id });
+  const checkGroup = { kind: 'check-group', group: { id: group.id, place: group.place }, open: state.open, revealed: state.revealed } as const;
   const individual = isIndividualGroup(state.members, state.submitted);
   const showRecords = isMember || !individual || state.minGroupSize <= 1;
   let hiddenBecause: string | undefined;
@@ -72,8 +73,8 @@ export function consensusAccess(scope: AccessScope, group: { id: number; place: 
   const showSpread = hiddenBecause === undefined && (isMember || may(scope, 'oversee', { kind: 'group', id: group.id, place: group.place }));
   return {
     isMember,
-    canRecord: facilitates && state.open,
-    canReveal: facilitates && !state.revealed,
+    canRecord: may(scope, 'record', checkGroup),
+    canReveal: may(scope, 'reveal', checkGroup),
     showSpread,
     showNames: showSpread && isMember && state.showsNames === 1,
     namedCheck: state.showsNames === 1,

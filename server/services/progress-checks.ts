@@ -8,8 +8,8 @@ import type { MapCatalog } from '../maps/catalog.js';
 import { recordAudit } from '../repositories/audit.js';
 import { activeGroupIds } from '../repositories/organisation.js';
 import { addCheckGroups, createCheck, setCheckClosedAt, setCheckDates } from '../repositories/progress-checks.js';
+import { ForbiddenError } from '../errors.js';
 import { ChangeRefusedError } from './organisation.js';
-import { ForbiddenError } from './organisation-access.js';
 
 export type CheckState = 'upcoming' | 'open' | 'closed';
 
@@ -48,7 +48,7 @@ export interface NewCheckInput {
 
 /** Opens a check for every active group of the chosen roles in its place, pinning the map's current version. */
 export async function openCheck(db: Kysely<Database>, catalog: MapCatalog, actor: { id: number; scope: AccessScope }, input: NewCheckInput): Promise<number> {
-  if (!may(actor.scope, 'manage', { kind: 'check', districtId: input.districtId })) {
+  if (!may(actor.scope, 'manage', { kind: 'check', id: null, districtId: input.districtId })) {
     throw new ForbiddenError(input.districtId === null ? 'Only network administrators open checks for the whole network.' : 'You can open checks only for a district you lead.');
   }
   const map = catalog.find(input.mapId);
@@ -78,7 +78,7 @@ export async function openCheck(db: Kysely<Database>, catalog: MapCatalog, actor
 
 /** Closes a check now, before its closing date. */
 export async function closeCheck(db: Kysely<Database>, actor: { id: number; scope: AccessScope }, check: ProgressCheck): Promise<void> {
-  if (!may(actor.scope, 'manage', { kind: 'check', districtId: check.district_id })) throw new ForbiddenError();
+  if (!may(actor.scope, 'manage', { kind: 'check', id: check.id, districtId: check.district_id })) throw new ForbiddenError();
   await db.transaction().execute(async (trx) => {
     await setCheckClosedAt(trx, check.id, isoNow());
     await recordAudit(trx, { actorId: actor.id, action: 'check.close', subject: `check:${check.id}` });
@@ -87,7 +87,7 @@ export async function closeCheck(db: Kysely<Database>, actor: { id: number; scop
 
 /** Reopens a closed check until `closesOn` (which must not be in the past). */
 export async function reopenCheck(db: Kysely<Database>, actor: { id: number; scope: AccessScope }, check: ProgressCheck, closesOn: string, today: string): Promise<void> {
-  if (!may(actor.scope, 'manage', { kind: 'check', districtId: check.district_id })) throw new ForbiddenError();
+  if (!may(actor.scope, 'manage', { kind: 'check', id: check.id, districtId: check.district_id })) throw new ForbiddenError();
   if (closesOn < today) throw new ChangeRefusedError('Choose a closing date from today on.');
   if (closesOn < check.opens_on) throw new ChangeRefusedError('The closing date must not be before the opening date.');
   await db.transaction().execute(async (trx) => {
@@ -107,7 +107,7 @@ export async function changeCheckDates(
   dates: { opensOn: string; closesOn: string },
   today = todayUtc(),
 ): Promise<void> {
-  if (!may(actor.scope, 'manage', { kind: 'check', districtId: check.district_id })) throw new ForbiddenError();
+  if (!may(actor.scope, 'manage', { kind: 'check', id: check.id, districtId: check.district_id })) throw new ForbiddenError();
   if (checkState(check, today) === 'closed') throw new ChangeRefusedError('This check is closed: reopen it to give it a new closing date.');
   if (dates.closesOn < today) throw new ChangeRefusedError('Choose a closing date from today on. To end the check now, close it.');
   if (dates.closesOn < dates.opensOn) throw new ChangeRefusedError('The closing date must not be before the opening date.');
