@@ -1,16 +1,43 @@
-/** Unit, repository and HTTP tests (no browser): `npm test`. */
+/**
+ * Unit, repository and HTTP tests (no browser): `npm test` runs two projects. "unit" is everything
+ * in-process, in parallel; "slow" is the few files that start processes, compile, or listen on ports
+ * (`npx vitest run --project slow`), one file at a time after "unit", with generous timeouts so a
+ * busy machine makes them slower, not red.
+ */
 import { defineConfig } from 'vitest/config';
+
+/** Files that start Node processes, build, or time the event loop. */
+const slow = ['test/ops/**/*.test.ts', 'test/demo/cli.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**', 'node_modules/**'],
     pool: 'forks',
     // Cheap password hashes (see server/services/passwords.ts); child processes inherit it.
     env: { NODE_ENV: 'test', ICMAP_TEST_HASH_COST: 'low' },
-    // Password hashing (scrypt, 32 MiB) and the crash-safety run share two cores: give tests room
-    // under load rather than fail on a slow moment.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**', 'node_modules/**', ...slow],
+          // Room for a slow moment under load; no unit test needs more than a few seconds idle.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'slow',
+          include: slow,
+          // After "unit", alone: its child processes get the machine's cores to themselves.
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
+    ],
   },
 });

@@ -12,8 +12,8 @@ import { issueAccessLink } from '../../server/services/access-links.js';
 import { prepareFirstRun } from '../../server/services/first-run.js';
 import { buildTestApp } from '../helpers.js';
 import { snapshot } from '../support/db-snapshot.js';
-import { anonymous, csrfFrom, setCookies, signIn, type Agent, type Response } from '../support/http.js';
-import { buildNetworkFixture, PASSWORD, type NetworkFixture } from '../support/network-fixture.js';
+import { addressSequence, anonymous, csrfFrom, setCookies, signIn, type Agent, type Response } from '../support/http.js';
+import { networkForTest, PASSWORD, type NetworkFixture, type OnTestFinished } from '../support/network-fixture.js';
 
 const CSRF_MESSAGE = 'This form has expired or did not come from ICMap. Go back, reload the page and try again. Nothing was changed.';
 const NO_SESSION_CSRF_MESSAGE = 'This form has expired. Go back, reload the page and try again. Nothing was changed.';
@@ -21,23 +21,11 @@ const SIGN_IN_FAILED = 'That email and password do not match an account. Check b
 const ACCOUNT_THROTTLED = 'Too many failed attempts for this account. Wait 15 minutes and try again, or ask for a password reset link.';
 
 /** A different client address for every agent, so one test's sign-ins never count against another's limit. */
-let addressCounter = 0;
-const nextAddress = (): string => {
-  addressCounter += 1;
-  return `10.${100 + Math.floor(addressCounter / 250)}.${addressCounter % 250}.1`;
-};
-
-type OnFinished = (fn: () => Promise<void>) => void;
-
-/** A fresh app with the network seeded, closed when the test finishes (tests run concurrently, each on its own app). */
-async function network(onTestFinished: OnFinished, overrides: Partial<Config> = {}): Promise<NetworkFixture> {
-  const fixture = await buildNetworkFixture(overrides);
-  onTestFinished(() => fixture.app.close());
-  return fixture;
-}
+const nextAddress = addressSequence(100);
+const network = networkForTest;
 
 /** A fresh app with an empty database (first run). */
-async function bare(onTestFinished: OnFinished, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+async function bare(onTestFinished: OnTestFinished, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
   const app = await buildTestApp(overrides);
   onTestFinished(() => app.close());
   return app;

@@ -9,21 +9,11 @@ import { describe, it } from 'vitest';
 import { ACCOUNT_THROTTLE, signIn as signInService } from '../../server/services/sign-in.js';
 import { createPerson } from '../../server/repositories/people.js';
 import { auditEvents } from '../support/db-snapshot.js';
-import { anonymous, signIn, type Agent, type Response } from '../support/http.js';
-import { buildNetworkFixture, PASSWORD, sharedPasswordHash, type NetworkFixture } from '../support/network-fixture.js';
+import { addressSequence, anonymous, signIn, type Agent, type Response } from '../support/http.js';
+import { networkForTest, PASSWORD, sharedPasswordHash } from '../support/network-fixture.js';
 
-let addressCounter = 0;
-const nextAddress = (): string => {
-  addressCounter += 1;
-  return `10.${200 + Math.floor(addressCounter / 250)}.${addressCounter % 250}.7`;
-};
-
-type OnFinished = (fn: () => Promise<void>) => void;
-async function network(onTestFinished: OnFinished): Promise<NetworkFixture> {
-  const fixture = await buildNetworkFixture();
-  onTestFinished(() => fixture.app.close());
-  return fixture;
-}
+const nextAddress = addressSequence(200);
+const network = networkForTest;
 
 /** Agents that already hold the sign-in form's token, so their POSTs can be sent at the same instant. */
 async function readyToSignIn(app: FastifyInstance, count: number, address?: () => string): Promise<{ agent: Agent; token: string }[]> {

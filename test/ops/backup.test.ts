@@ -4,7 +4,6 @@
  * restore on a stopped install checks the backup, refuses without --yes, refuses a corrupt file or
  * a database in use, and keeps the old database aside; the CLIs exit 2 on bad arguments.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,18 +16,20 @@ import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
 import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/connection.js';
 import { generateNetwork, openBulkDatabase } from '../../tools/demo/generate.js';
 import { findRole, MapCatalog } from '../../server/maps/catalog.js';
 import { loadMapsFromDirectory } from '../../server/maps/loader.js';
 import { backupDatabase } from '../../tools/ops/backup-database.js';
+import { failureOutcome } from '../../tools/ops/cli.js';
+import { BACKUP_USAGE, backupCommand, parseBackupArgs, parseRestoreArgs, RESTORE_USAGE, restoreCommand } from '../../tools/ops/commands.js';
 import { restoreDatabase } from '../../tools/ops/restore-database.js';
 import { OpsError, UsageError } from '../../tools/ops/sqlite-files.js';
 import { ensureSelfAssessment } from '../../server/repositories/self-assessments.js';
 import { saveAnswers, submitAnswers, surveyPages } from '../../server/services/self-assessment.js';
+import { runNode } from '../support/run-node.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'icmap-ops-test-'));
 afterAll(() => {
   fs.rmSync(temp, { recursive: true, force: true });
@@ -306,27 +307,11 @@ describe('a restore on a stopped install', { timeout: 30_000 }, () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(tool: 'backup' | 'restore', databasePath: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `tools/ops/${tool}.ts`, ...args], {
-      cwd: root,
-      env: { ...process.env, DATABASE_PATH: databasePath, NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The commands in-process, as the CLIs run them: what they print, or the error runCli turns into an exit code. */
+async function command(tool: 'backup' | 'restore', databasePath: string, ...args: string[]): Promise<string> {
+  const lines: string[] = [];
+  await (tool === 'backup' ? backupCommand : restoreCommand)(args, () => databasePath, (line) => lines.push(line));
+  return lines.join('\n');
 }
 
 describe('the backup and restore commands', () => {
@@ -339,7 +324,7 @@ describe('the backup and restore commands', () => {
     fs.writeFileSync(existing, 'already here');
   });
 
-  describe.concurrent('exit 2 with the usage on bad arguments', { timeout: 30_000 }, () => {
+  describe('exit 2 with the usage on bad arguments', () => {
     it.each([
       ['backup', [], 'give the backup FILE to write'],
       ['backup', ['--colour', 'blue'], 'unknown option --colour'],
@@ -353,30 +338,52 @@ describe('the backup and restore commands', () => {
       ['restore', ['DATABASE', '--yes'], "is ICMap's database itself"],
     ] as const)('%s %j', async (tool, args, message) => {
       const resolved = args.map((arg) => (arg === 'EXISTING' ? existing : arg === 'DATABASE' ? database : arg));
-      const run = await cli(tool, database, ...resolved);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain(message);
-      expect(run.stderr).toContain(`Usage: npm run ${tool} -- FILE`);
-      expect(run.stdout).toBe('');
+      const error: unknown = await command(tool, database, ...resolved).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(UsageError);
+      const usage = tool === 'backup' ? BACKUP_USAGE : RESTORE_USAGE;
+      const outcome = failureOutcome(tool, usage, error);
+      expect(outcome.exitCode).toBe(2);
+      expect(String(outcome.message[0])).toContain(message);
+      expect(String(outcome.message[0])).toContain(`Usage: npm run ${tool} -- FILE`);
     });
   });
 
-  it('back up, check a restore, and refuse a corrupt one (exit 0, 0, 1)', { timeout: 30_000 }, async () => {
+  it('read their command lines: one FILE and a flag, or --help', () => {
+    expect(parseBackupArgs(['b.sqlite', '--force'])).toEqual({ file: 'b.sqlite', flag: true });
+    expect(parseBackupArgs(['b.sqlite'])).toEqual({ file: 'b.sqlite', flag: false });
+    expect(parseRestoreArgs(['--yes', 'b.sqlite'])).toEqual({ file: 'b.sqlite', flag: true });
+    expect(parseRestoreArgs(['-h'])).toBe('help');
+  });
+
+  it('a failed backup or restore exits 1 naming the tool; a bad setting exits 2', () => {
+    expect(failureOutcome('restore', RESTORE_USAGE, new OpsError('x is not a usable SQLite database'))).toEqual({ exitCode: 1, message: ['restore: x is not a usable SQLite database'] });
+    expect(failureOutcome('backup', BACKUP_USAGE, new ConfigError('DATABASE_PATH is a folder'))).toEqual({ exitCode: 2, message: ['DATABASE_PATH is a folder'] });
+    const crash = new Error('disk full');
+    expect(failureOutcome('backup', BACKUP_USAGE, crash)).toEqual({ exitCode: 1, message: ['backup failed:', crash] });
+  });
+
+  it('back up, check a restore, and refuse a corrupt one (as processes: exit 0 and 0; in-process: the refusal)', { timeout: 60_000 }, async () => {
     const destination = path.join(folder, 'backups', 'cli.sqlite');
-    const backup = await cli('backup', database, destination);
+    const env = { DATABASE_PATH: database };
+    const backup = await runNode('tools/ops/backup.ts', [destination], { env });
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
     expect(backup.stdout).toMatch(/Backup written: .*cli\.sqlite/);
     expect(backup.stdout).toMatch(/pages +\d+ × 4,096 bytes/);
     expect(backup.stdout).toContain('integrity_check  ok');
 
-    const garbage = path.join(folder, 'garbage.sqlite');
-    fs.writeFileSync(garbage, 'this is not a database, whatever its name says'.repeat(200));
-    const [dryRun, corrupt] = await Promise.all([cli('restore', database, destination), cli('restore', database, garbage, '--yes')]);
+    const dryRun = await runNode('tools/ops/restore.ts', [destination], { env });
+    expect(dryRun.stderr).toBe('');
     expect(dryRun.code).toBe(0);
     expect(dryRun.stdout).toContain('Nothing was changed. Run the same command with --yes to restore.');
-    expect(corrupt.code).toBe(1);
-    expect(corrupt.stderr).toContain('is not a usable SQLite database');
+
+    const garbage = path.join(folder, 'garbage.sqlite');
+    fs.writeFileSync(garbage, 'this is not a database, whatever its name says'.repeat(200));
+    await expect(command('restore', database, garbage, '--yes')).rejects.toThrow(OpsError);
+    await expect(command('restore', database, garbage, '--yes')).rejects.toThrow('is not a usable SQLite database');
     expect(networkName(database)).toBe('The CLI network');
   });
 });

@@ -5,18 +5,11 @@
  */
 import { describe, it } from 'vitest';
 import { setNetworkAdmin } from '../../server/repositories/people.js';
-import { anonymous, signIn } from '../support/http.js';
-import { buildNetworkFixture, PASSWORD, type NetworkFixture } from '../support/network-fixture.js';
+import { addressSequence, anonymous, signIn } from '../support/http.js';
+import { networkForTest, PASSWORD, type NetworkFixture } from '../support/network-fixture.js';
 
-type OnFinished = (fn: () => Promise<void>) => void;
-async function network(onTestFinished: OnFinished): Promise<NetworkFixture> {
-  const fixture = await buildNetworkFixture();
-  onTestFinished(() => fixture.app.close());
-  return fixture;
-}
-
-let counter = 0;
-const address = () => `10.88.${Math.floor(++counter / 250)}.${counter % 250}`;
+const network = networkForTest;
+const address = addressSequence(88);
 
 /** The invitation path a person page shows once. */
 async function invitationBy(fx: NetworkFixture, persona: 'districtLeaderA' | 'admin'): Promise<string> {

@@ -5,14 +5,10 @@
 import { describe, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { anonymous } from '../support/http.js';
-import { buildNetworkFixture, PASSWORD, type NetworkFixture } from '../support/network-fixture.js';
+import { networkForTest, PASSWORD, type NetworkFixture, type OnTestFinished } from '../support/network-fixture.js';
 
-type OnFinished = (fn: () => Promise<void>) => void;
-async function behindProxy(onTestFinished: OnFinished, trustProxy: string): Promise<NetworkFixture> {
-  const fixture = await buildNetworkFixture({ trustProxy: loadConfig({ TRUST_PROXY: trustProxy }).trustProxy });
-  onTestFinished(() => fixture.app.close());
-  return fixture;
-}
+const behindProxy = (onTestFinished: OnTestFinished, trustProxy: string): Promise<NetworkFixture> =>
+  networkForTest(onTestFinished, { trustProxy: loadConfig({ TRUST_PROXY: trustProxy }).trustProxy });
 
 /** One wrong sign-in sent through a proxy at `proxy`, the client having written `spoofed` into X-Forwarded-For. */
 async function wrongAttempt(fx: NetworkFixture, proxy: string, forwardedFor: string, index: number) {

@@ -3,17 +3,11 @@
  * person sees the devices they are signed in on and can sign the others out from their own page.
  */
 import { describe, it } from 'vitest';
-import { anonymous, signIn } from '../support/http.js';
-import { buildNetworkFixture, PASSWORD, type NetworkFixture } from '../support/network-fixture.js';
+import { addressSequence, anonymous, signIn } from '../support/http.js';
+import { networkForTest, PASSWORD, type NetworkFixture } from '../support/network-fixture.js';
 
-type OnFinished = (fn: () => Promise<void>) => void;
-async function network(onTestFinished: OnFinished): Promise<NetworkFixture> {
-  const fixture = await buildNetworkFixture();
-  onTestFinished(() => fixture.app.close());
-  return fixture;
-}
-let counter = 0;
-const address = () => `10.55.${Math.floor(++counter / 250)}.${counter % 250}`;
+const network = networkForTest;
+const address = addressSequence(55);
 const HOUR = 60 * 60 * 1000;
 
 const sessionRows = (fx: NetworkFixture) => fx.app.db.selectFrom('sessions').select(['person_id', 'expires_at']).execute();

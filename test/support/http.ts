@@ -111,3 +111,15 @@ export async function signIn(app: FastifyInstance, email: string, password: stri
   if (response.statusCode !== 303) throw new Error(`sign-in as ${email} answered ${response.statusCode}`);
   return agent;
 }
+
+/**
+ * A new client address on every call (10.<block>.x.y), so that one test's sign-ins never count against
+ * another's per-address limit on a shared app.
+ */
+export function addressSequence(block: number): () => string {
+  let counter = 0;
+  return () => {
+    counter += 1;
+    return `10.${block}.${Math.floor(counter / 250)}.${(counter % 250) + 1}`;
+  };
+}

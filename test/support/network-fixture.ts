@@ -132,3 +132,13 @@ export async function seedNetwork(app: FastifyInstance): Promise<NetworkFixture>
 export async function buildNetworkFixture(overrides: Partial<Config> = {}): Promise<NetworkFixture> {
   return seedNetwork(await buildTestApp(overrides));
 }
+
+/** A test's `onTestFinished`: what to run once that test is over. */
+export type OnTestFinished = (fn: () => Promise<void>) => void;
+
+/** A fresh app with the network seeded, closed when the test finishes: for concurrent tests, each on an app of its own. */
+export async function networkForTest(onTestFinished: OnTestFinished, overrides: Partial<Config> = {}): Promise<NetworkFixture> {
+  const fixture = await buildNetworkFixture(overrides);
+  onTestFinished(() => fixture.app.close());
+  return fixture;
+}

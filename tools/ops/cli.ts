@@ -24,24 +24,22 @@ export function configuredDatabasePath(): string {
   return loadConfig({ DATABASE_PATH: process.env.DATABASE_PATH }, { isTerminal: false }).databasePath;
 }
 
-/** Runs a tool's main (which may set process.exitCode itself): usage problems print the usage and exit 2, failures exit 1. */
+/** How a tool's failure is told and what it exits with: usage problems print the usage and exit 2, failures exit 1. */
+export function failureOutcome(name: string, usage: string, error: unknown): { exitCode: 1 | 2; message: unknown[] } {
+  if (error instanceof UsageError) return { exitCode: 2, message: [`${name}: ${error.message}\n\n${usage}`] };
+  if (error instanceof ConfigError) return { exitCode: 2, message: [error.message] };
+  if (error instanceof OpsError) return { exitCode: 1, message: [`${name}: ${error.message}`] };
+  return { exitCode: 1, message: [`${name} failed:`, error] };
+}
+
+/** Runs a tool's main (which may set process.exitCode itself); a failure is told on stderr and sets the exit code (see failureOutcome). */
 export function runCli(name: string, usage: string, main: () => Promise<void>): void {
   main().then(
     () => undefined,
     (error: unknown) => {
-      if (error instanceof UsageError) {
-        console.error(`${name}: ${error.message}\n\n${usage}`);
-        process.exitCode = 2;
-      } else if (error instanceof ConfigError) {
-        console.error(error.message);
-        process.exitCode = 2;
-      } else if (error instanceof OpsError) {
-        console.error(`${name}: ${error.message}`);
-        process.exitCode = 1;
-      } else {
-        console.error(`${name} failed:`, error);
-        process.exitCode = 1;
-      }
+      const { exitCode, message } = failureOutcome(name, usage, error);
+      console.error(...message);
+      process.exitCode = exitCode;
     },
   );
 }

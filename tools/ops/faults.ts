@@ -20,56 +20,12 @@ import { findRole, MapCatalog } from '../../server/maps/catalog.js';
 import { loadMapsFromDirectory } from '../../server/maps/loader.js';
 import { checkState, todayUtc } from '../../server/services/progress-checks.js';
 import { surveyPages } from '../../server/services/self-assessment.js';
-import { parseCommandLine, runCli } from './cli.js';
+import { runCli } from './cli.js';
 import { verifyDatabase, type DatabaseVerdict } from './fault-checks.js';
+import { parseFaultsOptions, USAGE, type FaultsOptions } from './faults-options.js';
 import { freePort, HarnessError, ServerProcess } from './fault-server.js';
 import { Traffic, type Person, type SurveyTask, type TrafficStats } from './fault-traffic.js';
-import { formatNumber, UsageError } from './sqlite-files.js';
-
-const USAGE = `Usage: npm run test:faults -- [--kills N] [--seed S] [--quick] [--keep]
-
-Starts ICMap on a throw-away demo database, drives self-assessment saves and submissions
-over HTTP, SIGKILLs and restarts the server N times meanwhile, then checks the database:
-every acknowledged submission present exactly once with its answers, nothing half-written,
-PRAGMA integrity_check ok.
-
-  --kills N   SIGKILLs during the traffic, 1 to 1000 (default 20; 5 with --quick)
-  --seed S    the seed of the network, the answers and the kill timing, 0 to 4294967295 (default 1)
-  --quick     a short run for CI: 5 kills, 12 people, 4 at a time
-  --keep      keep the temporary folder (database, server output) for inspection
-  --help      show this help
-
-Exit codes: 0 every check passed, 1 a check failed (or the run could not finish), 2 bad arguments.`;
-
-interface Options {
-  kills: number;
-  seed: number;
-  quick: boolean;
-  keep: boolean;
-}
-
-function wholeNumber(flag: string, raw: string | boolean | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${String(raw)}")`);
-  return value;
-}
-
-function parseOptions(argv: readonly string[]): Options | 'help' {
-  const { values } = parseCommandLine(
-    argv,
-    { kills: { type: 'string' }, seed: { type: 'string' }, quick: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    false,
-  );
-  if (values.help === true) return 'help';
-  const quick = values.quick === true;
-  return {
-    kills: wholeNumber('--kills', values.kills, 1, 1000) ?? (quick ? 5 : 20),
-    seed: wholeNumber('--seed', values.seed, 0, 4_294_967_295) ?? 1,
-    quick,
-    keep: values.keep === true,
-  };
-}
+import { formatNumber } from './sqlite-files.js';
 
 /** Resolves true as soon as the file is written to (false after `timeoutMs`, or where it cannot be watched). */
 async function walWritten(file: string, timeoutMs: number): Promise<boolean> {
@@ -105,7 +61,7 @@ interface Plan {
 }
 
 /** Seeds the network, empties the open check's self-assessments, and lists who will fill them in. */
-async function seed(file: string, catalog: MapCatalog, options: Options, random: () => number): Promise<Plan> {
+async function seed(file: string, catalog: MapCatalog, options: FaultsOptions, random: () => number): Promise<Plan> {
   const today = todayUtc();
   const bulk = openBulkDatabase(file);
   try {
@@ -227,14 +183,14 @@ function report(figures: Figures, verdict: DatabaseVerdict | undefined): void {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const parsed = parseOptions(argv);
+  const parsed = parseFaultsOptions(argv);
   if (parsed === 'help') {
     log(USAGE);
     return;
   }
   const options = parsed;
   const started = performance.now();
-  const timeLimitMs = options.quick ? 55_000 : 120_000 + options.kills * 15_000;
+  const { timeLimitMs } = options;
   const deadline = started + timeLimitMs;
   const random = mulberry32(options.seed ^ 0x6b1a7e5);
   const randomInt = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
