@@ -14,11 +14,11 @@ import { checkGroupFor } from '../../server/services/check-access.js';
 import { openCheck } from '../../server/services/progress-checks.js';
 import { saveAnswers, submitAnswers } from '../../server/services/self-assessment.js';
 import { groupRoleKeys } from '../../server/access/group-roles.js';
-import { PASSWORD, seedNetwork, type NetworkFixture } from '../support/network-fixture.js';
+import { seedNetwork, type NetworkFixture } from '../support/network-fixture.js';
 import { expectNoPageProblems, expectNoSeriousA11yViolations, saveScreenshot, useBrowserSession, visit } from './helpers.js';
 
 const session = useBrowserSession();
-const { open, url } = session;
+const { open, url, signInAs } = session;
 let network: NetworkFixture;
 let firstCheck = 0;
 
@@ -43,14 +43,6 @@ async function submitFor(personId: number, checkId: number, level: number): Prom
   if (!saved.ok) throw new Error('seeding hit a conflict');
   const submitted = await submitAnswers(app.db, { ...assessment, version: saved.version }, saved.version, context.role);
   if (!submitted.ok) throw new Error('seeding a submission failed');
-}
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await visit(page, url('/sign-in'));
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(url('/'));
 }
 
 async function checked(page: Page, label: string): Promise<void> {

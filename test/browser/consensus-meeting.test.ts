@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadAccessScope } from '../../server/access/load-scope.js';
 import { findPerson, setPasswordHash } from '../../server/repositories/people.js';
@@ -17,11 +17,11 @@ import { checkGroupFor } from '../../server/services/check-access.js';
 import { addMembership, addPerson } from '../../server/services/organisation.js';
 import { openCheck } from '../../server/services/progress-checks.js';
 import { saveAnswers, submitAnswers } from '../../server/services/self-assessment.js';
-import { PASSWORD, seedNetwork, sharedPasswordHash, type NetworkFixture } from '../support/network-fixture.js';
+import { seedNetwork, sharedPasswordHash, type NetworkFixture } from '../support/network-fixture.js';
 import { expectNoPageProblems, expectNoSeriousA11yViolations, inspectPdf, resultsDir, saveScreenshot, useBrowserSession, visit } from './helpers.js';
 
 const session = useBrowserSession();
-const { open, url } = session;
+const { open, url, signInAs } = session;
 let network: NetworkFixture | undefined;
 let earlier = 0;
 let spring = 0;
@@ -62,14 +62,6 @@ beforeAll(async () => {
   earlier = await openCheck(app.db, app.maps, actor, { name: 'Autumn', mapId: 'txnsi', opensOn: day(-120), closesOn: day(-100), districtId: null, roleKeys: teams });
   spring = await openCheck(app.db, app.maps, actor, { name: 'Spring', mapId: 'txnsi', opensOn: day(-3), closesOn: day(10), districtId: null, roleKeys: teams });
 });
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await visit(page, url('/sign-in'));
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(url('/'));
-}
 
 /** A submitted self-assessment, through the services (the survey itself has its own browser test). */
 async function submitFor(personId: number, checkId: number, levels: Record<string, number | null>, fallback = 3): Promise<void> {

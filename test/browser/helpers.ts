@@ -13,6 +13,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import { todayUtc } from '../../server/services/progress-checks.js';
+import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../tools/demo/generate.js';
+import { PASSWORD } from '../support/network-fixture.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Git-ignored: PDFs and screenshots a human can open after a run. */
@@ -251,6 +254,11 @@ export interface BrowserSession {
   url: (pathname: string) => string;
   /** The running app, for seeding data through its services. */
   app: () => FastifyInstance;
+  /**
+   * Signs in through the sign-in page as a person would, and waits for the home page. The password is
+   * the test network's (test/support/network-fixture.ts) unless given, e.g. DEMO_PASSWORD.
+   */
+  signInAs: (page: Page, email: string, password?: string) => Promise<void>;
 }
 
 /**
@@ -286,5 +294,43 @@ export function useBrowserSession(): BrowserSession {
       if (running === undefined) throw new Error('The app did not start');
       return running.app;
     },
+    signInAs: async (page, email, password = PASSWORD) => {
+      if (running === undefined) throw new Error('The app did not start');
+      await visit(page, `${running.baseUrl}/sign-in`);
+      await page.getByLabel('Email address').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${running.baseUrl}/`);
+    },
   };
+}
+
+export interface DemoNetwork {
+  /** What the generator made (counts and personas). */
+  result: () => GenerateResult;
+  /** The email of a demo persona. */
+  persona: (key: PersonaKey) => string;
+  /** Signs in as a demo persona (DEMO_PASSWORD). */
+  signInAs: (page: Page, key: PersonaKey) => Promise<void>;
+}
+
+/**
+ * The demo network (tools/demo/generate.ts, seed 1, its newest check open today) generated into the
+ * session's app before the file's tests; a later beforeAll of the file sees it.
+ */
+export function useDemoNetwork(session: BrowserSession, size: { sites: number; checks: number }): DemoNetwork {
+  let demo: GenerateResult | undefined;
+  beforeAll(async () => {
+    demo = await generateNetwork(session.app().db, { ...size, seed: 1, today: todayUtc(), catalog: session.app().maps });
+  }, 120_000);
+  const result = (): GenerateResult => {
+    if (demo === undefined) throw new Error('The demo network was not generated');
+    return demo;
+  };
+  const persona = (key: PersonaKey): string => {
+    const found = result().personas.find((candidate) => candidate.key === key);
+    if (found === undefined) throw new Error(`the demo has no ${key}`);
+    return found.email;
+  };
+  return { result, persona, signInAs: (page, key) => session.signInAs(page, persona(key), DEMO_PASSWORD) };
 }

@@ -14,42 +14,24 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../tools/demo/generate.js';
-import { todayUtc } from '../../server/services/progress-checks.js';
-import { useBrowserSession, visit } from './helpers.js';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { PersonaKey } from '../../tools/demo/generate.js';
+import { useBrowserSession, useDemoNetwork, visit } from './helpers.js';
 
 const session = useBrowserSession();
 const { open, url } = session;
-let demo: GenerateResult | undefined;
+const demo = useDemoNetwork(session, { sites: 4, checks: 2 });
 const pagesDir = mkdtempSync(path.join(tmpdir(), 'icmap-html-'));
 /** File name → the page it holds, for the failure message. */
 const saved = new Map<string, string>();
 /** Chart marks that are tab stops without being links: "page: element", one each. */
 const chartTabStops: string[] = [];
 
-beforeAll(async () => {
-  demo = await generateNetwork(session.app().db, { sites: 4, checks: 2, seed: 1, today: todayUtc(), catalog: session.app().maps });
-}, 120_000);
 
 afterAll(() => {
   rmSync(pagesDir, { recursive: true, force: true });
 });
-
-function persona(key: PersonaKey): string {
-  const found = demo?.personas.find((candidate) => candidate.key === key);
-  if (found === undefined) throw new Error(`the demo has no ${key}`);
-  return found.email;
-}
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await visit(page, url('/sign-in'));
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(url('/'));
-}
 
 function save(label: string, pathname: string, html: string): void {
   const file = `${String(saved.size + 1).padStart(3, '0')}-${label}.html`;
@@ -151,7 +133,7 @@ describe('markup', { timeout: 240_000 }, () => {
     let facilitatorPaths: string[] = [];
     for (const key of personas) {
       const { context, page } = await open();
-      await signInAs(page, persona(key));
+      await demo.signInAs(page, key);
       seenKinds.delete('/');
       const paths = await crawl(context, key, ['/', '/me/history', '/requests'], seenKinds);
       if (key === 'facilitator') facilitatorPaths = paths;
@@ -159,7 +141,7 @@ describe('markup', { timeout: 240_000 }, () => {
 
     // The facilitator reveals their team's open consensus: the agreed-level forms and meeting mode.
     const { context, page } = await open({ expectedErrorDocuments: [] });
-    await signInAs(page, persona('facilitator'));
+    await demo.signInAs(page, 'facilitator');
     let consensusPath: string | undefined;
     for (const candidate of facilitatorPaths.filter((p) => /^\/checks\/\d+\/groups\/\d+\/consensus$/.test(p))) {
       await visit(page, url(candidate));

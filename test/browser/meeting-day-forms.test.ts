@@ -13,7 +13,7 @@ import { checkIdFrom, checkFields, selfUrl, consensusUrl } from '../checks/helpe
 import { expectNoPageProblems, expectNoSeriousA11yViolations, saveScreenshot, useBrowserSession, visit } from './helpers.js';
 
 const session = useBrowserSession();
-const { open, url } = session;
+const { open, url, signInAs } = session;
 let network: NetworkFixture | undefined;
 let checkId = 0;
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true };
@@ -29,14 +29,6 @@ beforeAll(async () => {
 function fixture(): NetworkFixture {
   if (network === undefined) throw new Error('not seeded');
   return network;
-}
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await visit(page, url('/sign-in'));
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(url('/'));
 }
 
 /** The sticky bar's save state: its text, and whether it is on screen and not covered by anything. */

@@ -13,7 +13,7 @@ import { saveAnswers, submitAnswers } from '../../server/services/self-assessmen
 import { checkGroupFor } from '../../server/services/check-access.js';
 import { loadAccessScope } from '../../server/access/load-scope.js';
 import { findPerson } from '../../server/repositories/people.js';
-import { PASSWORD, seedNetwork, sharedPasswordHash, type NetworkFixture } from '../support/network-fixture.js';
+import { seedNetwork, sharedPasswordHash, type NetworkFixture } from '../support/network-fixture.js';
 import {
   expectNoPageProblems,
   expectNoSeriousA11yViolations,
@@ -23,7 +23,7 @@ import {
 } from './helpers.js';
 
 const session = useBrowserSession();
-const { open, url } = session;
+const { open, signInAs } = session;
 let network: NetworkFixture | undefined;
 let coFacilitatorEmail = '';
 let thirdMemberId = 0;
@@ -41,14 +41,6 @@ beforeAll(async () => {
   await addMembership(app.db, admin, network.groups.teamA1.id, thirdMemberId, false);
   await addMembership(app.db, admin, network.groups.teamA1.id, coId, true);
 });
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await visit(page, url('/sign-in'));
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(url('/'));
-}
 
 /** Answers every outcome on the current survey page with the given level. */
 async function answerPage(page: Page, level: string): Promise<void> {

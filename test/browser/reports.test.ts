@@ -3,38 +3,18 @@
  * report by its facilitator, the site comparison and growth by the district leader and the network
  * admin. Every page is checked with axe; the site comparison is also printed to PDF.
  */
-import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../tools/demo/generate.js';
-import { todayUtc } from '../../server/services/progress-checks.js';
-import { expectNoPageProblems, expectNoSeriousA11yViolations, inspectPdf, saveScreenshot, useBrowserSession, visit } from './helpers.js';
+import { describe, expect, test } from 'vitest';
+import { expectNoPageProblems, expectNoSeriousA11yViolations, inspectPdf, saveScreenshot, useBrowserSession, useDemoNetwork, visit } from './helpers.js';
 
 const session = useBrowserSession();
 const { open, url } = session;
-let demo: GenerateResult | undefined;
+const demo = useDemoNetwork(session, { sites: 8, checks: 3 });
 
-beforeAll(async () => {
-  demo = await generateNetwork(session.app().db, { sites: 8, checks: 3, seed: 1, today: todayUtc(), catalog: session.app().maps });
-}, 120_000);
-
-function persona(key: PersonaKey): string {
-  const found = demo?.personas.find((candidate) => candidate.key === key);
-  if (found === undefined) throw new Error(`the demo has no ${key}`);
-  return found.email;
-}
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await visit(page, url('/sign-in'));
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(url('/'));
-}
 
 describe('reports in Chromium, on the demo network', { timeout: 60_000 }, () => {
   test('a facilitator reads their team\'s report: heatmap first, then bright spots, challenges, assistance and next steps', async () => {
     const { page, problems } = await open();
-    await signInAs(page, persona('facilitator'));
+    await demo.signInAs(page, 'facilitator');
     // The newest check is still being agreed: read the report of the one before it.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Progress checks' }).click();
     await page.getByRole('table').getByRole('link').nth(1).click();
@@ -52,7 +32,7 @@ describe('reports in Chromium, on the demo network', { timeout: 60_000 }, () => 
 
   test('a district leader compares their district\'s sites and opens one site\'s report from the chart', async () => {
     const { page, problems } = await open();
-    await signInAs(page, persona('district-leader'));
+    await demo.signInAs(page, 'district-leader');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Site comparison');
     // The newest check is still open; pick the one before it, which has consensus for every site.
@@ -75,7 +55,7 @@ describe('reports in Chromium, on the demo network', { timeout: 60_000 }, () => 
 
   test('the network admin reads growth over time, with districts side by side', async () => {
     const { page, problems } = await open();
-    await signInAs(page, persona('network-admin'));
+    await demo.signInAs(page, 'network-admin');
     await visit(page, url('/reports/growth'));
     await expect(page.locator('svg.chart').count()).resolves.toBe(1);
     await expect(page.getByRole('heading', { name: 'Districts side by side' }).isVisible()).resolves.toBe(true);

@@ -7,20 +7,18 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_PASSWORD, generateNetwork, type GenerateResult, type PersonaKey } from '../../tools/demo/generate.js';
 import { addMembership, addPerson } from '../../server/services/organisation.js';
-import { todayUtc } from '../../server/services/progress-checks.js';
-import { expectNoPageProblems, expectNoSeriousA11yViolations, saveScreenshot, useBrowserSession, visit } from './helpers.js';
+import { expectNoPageProblems, expectNoSeriousA11yViolations, saveScreenshot, useBrowserSession, useDemoNetwork, visit } from './helpers.js';
 
 const session = useBrowserSession();
 const { open, url } = session;
-let demo: GenerateResult | undefined;
+const demo = useDemoNetwork(session, { sites: 8, checks: 3 });
+const { persona } = demo;
 let openCheckId = 0;
 let teamId = 0;
 
 beforeAll(async () => {
   const db = session.app().db;
-  demo = await generateNetwork(db, { sites: 8, checks: 3, seed: 1, today: todayUtc(), catalog: session.app().maps });
   const newest = await db.selectFrom('progress_checks').select('id').orderBy('opens_on', 'desc').executeTakeFirstOrThrow();
   openCheckId = newest.id;
   const team = await db.selectFrom('groups').select('id').where('role_key', '=', 'improvement-team').orderBy('id').executeTakeFirstOrThrow();
@@ -31,26 +29,12 @@ beforeAll(async () => {
   await addMembership(db, admin.id, teamId, angela, false);
 }, 120_000);
 
-function persona(key: PersonaKey): string {
-  const found = demo?.personas.find((candidate) => candidate.key === key);
-  if (found === undefined) throw new Error(`the demo has no ${key}`);
-  return found.email;
-}
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await visit(page, url('/sign-in'));
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(url('/'));
-}
-
 const mainText = (page: Page): Promise<string> => page.locator('main').innerText();
 
 describe('running a check across a network, in Chromium', { timeout: 90_000 }, () => {
   test('the network admin follows the open check: totals, filters by role and status, on desktop and a phone', async () => {
     const { page, problems } = await open();
-    await signInAs(page, persona('network-admin'));
+    await demo.signInAs(page, 'network-admin');
     await visit(page, url(`/checks/${openCheckId}`));
     await expect(page.getByRole('heading', { name: /^Who has done what/ }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('list', { name: 'Totals' }).isVisible()).resolves.toBe(true);
@@ -66,7 +50,7 @@ describe('running a check across a network, in Chromium', { timeout: 90_000 }, (
     expectNoPageProblems(problems);
 
     const phone = await open({ viewport: { width: 390, height: 844 }, isMobile: true });
-    await signInAs(phone.page, persona('network-admin'));
+    await demo.signInAs(phone.page, 'network-admin');
     await visit(phone.page, url(`/checks/${openCheckId}`));
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, 'the check page scrolls sideways on a phone').toBeLessThanOrEqual(0);
@@ -77,7 +61,7 @@ describe('running a check across a network, in Chromium', { timeout: 90_000 }, (
   test('a school leader and a facilitator each see a home page that fits them', async () => {
     for (const key of ['school-leader', 'facilitator'] as const) {
       const { page, problems } = await open();
-      await signInAs(page, persona(key));
+      await demo.signInAs(page, key);
       const text = await mainText(page);
       expect(text.length, text).toBeGreaterThan(100);
       await expectNoSeriousA11yViolations(page, `the ${key}'s home page`);
@@ -88,7 +72,7 @@ describe('running a check across a network, in Chromium', { timeout: 90_000 }, (
 
   test('growth leaves the open check out until asked; the site comparison marks cells not yet agreed', async () => {
     const { page, problems } = await open();
-    await signInAs(page, persona('network-admin'));
+    await demo.signInAs(page, 'network-admin');
     await visit(page, url('/reports/growth'));
     const growth = await mainText(page);
     expect(growth, growth).toMatch(/is in progress: \d+ of \d+ groups? agreed/);
@@ -105,7 +89,7 @@ describe('running a check across a network, in Chromium', { timeout: 90_000 }, (
 
   test('people search ignores accents and case', async () => {
     const { page, problems } = await open();
-    await signInAs(page, persona('network-admin'));
+    await demo.signInAs(page, 'network-admin');
     await visit(page, url('/people'));
     await page.getByLabel('Search by name or email').fill('angela nunez');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -118,7 +102,7 @@ describe('running a check across a network, in Chromium', { timeout: 90_000 }, (
   test('invitation slips: one per member who cannot sign in, and Copy link puts the link on the clipboard', async () => {
     const { page, context, problems } = await open();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url('/')).origin });
-    await signInAs(page, persona('network-admin'));
+    await demo.signInAs(page, 'network-admin');
     await visit(page, url(`/groups/${teamId}`));
     await page.getByRole('button', { name: 'Make invitation slips' }).click();
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toMatch(/^Invitation slips/);
@@ -137,7 +121,7 @@ describe('running a check across a network, in Chromium', { timeout: 90_000 }, (
 
   test('changing the dates sticks; closing asks first; the audit log says so and filters', async () => {
     const { page, problems } = await open();
-    await signInAs(page, persona('network-admin'));
+    await demo.signInAs(page, 'network-admin');
     await visit(page, url(`/checks/${openCheckId}`));
     const later = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel('Closes on (inclusive)').fill(later);

@@ -9,7 +9,7 @@ import { PASSWORD, seedNetwork, type NetworkFixture } from '../support/network-f
 import { expectNoPageProblems, expectNoSeriousA11yViolations, useBrowserSession, visit } from './helpers.js';
 
 const session = useBrowserSession();
-const { open, url } = session;
+const { open, url, signInAs } = session;
 let network: NetworkFixture | undefined;
 
 beforeAll(async () => {
@@ -48,22 +48,14 @@ describe('signing in together', { timeout: 90_000 }, () => {
     expect(page.url()).toBe(url('/sign-in'));
 
     const admin = await open();
-    await visit(admin.page, url('/sign-in'));
-    await admin.page.getByLabel('Email address').fill(f.people.admin.email);
-    await admin.page.getByLabel('Password').fill(PASSWORD);
-    await admin.page.getByRole('button', { name: 'Sign in' }).click();
-    await admin.page.waitForURL(url('/'));
+    await signInAs(admin.page, f.people.admin.email);
     await visit(admin.page, url(`/people/${f.people.memberA1.id}`));
     await expectNoSeriousA11yViolations(admin.page, "a locked person's page");
     await admin.page.getByRole('button', { name: 'Lift the lock' }).click();
     await admin.page.waitForLoadState('load');
     await expect(admin.page.getByRole('button', { name: 'Lift the lock' }).count()).resolves.toBe(0);
 
-    await visit(page, url('/sign-in'));
-    await page.getByLabel('Email address').fill(member);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(url('/'));
+    await signInAs(page, member);
     await expectNoSeriousA11yViolations(page, 'home after the lock was lifted');
     expectNoPageProblems(problems);
     expectNoPageProblems(admin.problems);
