@@ -7,16 +7,15 @@ import { color } from 'd3-color';
 import { scaleSequential } from 'd3-scale';
 import { interpolateBlues } from 'd3-scale-chromatic';
 
-/** General text and heavy outlines. 14.7:1 on white. */
-export const INK = '#1f2937';
-/** Secondary text, the "not sure yet" outline and grid lines' darker partner. 4.8:1 on white. */
-export const MUTED = '#6b7280';
-/** Hairlines and the "no answer" hatch: decorative only. */
-export const FAINT = '#d1d5db';
-/** Text on dark cells. */
+// The greys are the page's own colour tokens (static/css/app.css :root; test/charts/svg.test.ts holds them equal).
+/** General text, heavy outlines and text on light cells: --ink, 16.6:1 on white. */
+export const INK = '#1b1f24';
+/** Secondary text, the "not sure yet" outline and grid lines' darker partner: --muted, 7.5:1 on white. */
+export const MUTED = '#4d5661';
+/** Hairlines and the "no answer" hatch, decorative only: --line. */
+export const FAINT = '#d0d7de';
+/** Text on dark cells: --paper. */
 export const WHITE = '#ffffff';
-/** Text on light cells: near-black rather than pure black, softer on the eye, same legibility. */
-export const NEAR_BLACK = '#111827';
 /** The WCAG 2.x AA threshold for normal-size text. */
 export const MIN_TEXT_CONTRAST = 4.5;
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -147,16 +146,16 @@ export function levelColor(level: number | null, levelCount: number): string {
   return colorsOfLevel(level, levelCount).fill;
 }
 
-/** White or near-black, whichever reads better on `levelColor(level)`; never below 4.5:1. */
+/** White or ink, whichever reads better on `levelColor(level)`; never below 4.5:1. */
 export function levelTextColor(level: number | null, levelCount: number): string {
   return colorsOfLevel(level, levelCount).text;
 }
 
-/** White or near-black on `background`, whichever contrasts more; pure black if neither reaches 4.5:1. */
+/** White or ink on `background`, whichever contrasts more; pure black if neither reaches 4.5:1. */
 export function readableTextColor(background: string): string {
   const onWhite = contrastRatio(background, WHITE);
-  const onDark = contrastRatio(background, NEAR_BLACK);
-  const best = onWhite >= onDark ? WHITE : NEAR_BLACK;
+  const onDark = contrastRatio(background, INK);
+  const best = onWhite >= onDark ? WHITE : INK;
   // Pure black always reaches 4.58:1 against whatever white falls short on, so the fallback is safe.
   return Math.max(onWhite, onDark) >= MIN_TEXT_CONTRAST ? best : '#000000';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consensusHeatmapSvg, type ConsensusHeatmapInput } from '../../server/charts/consensus-heatmap.js';
-import { levelColor, levelTextColor } from '../../server/charts/svg.js';
+import { MUTED, levelColor, levelTextColor } from '../../server/charts/svg.js';
 import { OUTCOMES, PRINCIPLES, levelLabel } from './fixtures.js';
 import { byClass, byName, descendants, expectAccessibleChart, hasClass, num, parseXml, tooltip, visibleText, type XmlElement } from './xml.js';
 
@@ -154,7 +154,7 @@ describe('consensusHeatmapSvg', () => {
     const cell = cellAt(root, '3.1', 'a');
     const rect = byName(cell, 'rect')[0]!;
     expect(rect.attrs.fill).toBe('#ffffff');
-    expect(rect.attrs.stroke).toBe('#6b7280');
+    expect(rect.attrs.stroke).toBe(MUTED);
     expect(visibleText(cell)).toBe('?');
     expect(cell.attrs['data-level']).toBe('not-sure');
     expect(hasClass(cell, 'level-unsure')).toBe(true);

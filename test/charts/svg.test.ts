@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  FAINT,
+  INK,
   MIN_TEXT_CONTRAST,
+  MUTED,
+  WHITE,
   contrastRatio,
   escapeXml,
   legend,
@@ -21,6 +26,14 @@ describe('escapeXml', () => {
     expect(escapeXml(`<script>alert("x" & 'y')</script> é ↑`)).toBe(
       '&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt; é ↑',
     );
+  });
+});
+
+describe('chart colours', () => {
+  it('are the page’s colour tokens, so a chart’s greys match the text around it', () => {
+    const css = readFileSync(new URL('../../static/css/app.css', import.meta.url), 'utf8');
+    const token = (name: string): string | undefined => new RegExp(`--${name}:\\s*(#[0-9a-f]{6})\\s*;`, 'i').exec(css)?.[1]?.toLowerCase();
+    expect({ ink: INK, muted: MUTED, line: FAINT, paper: WHITE }).toEqual({ ink: token('ink'), muted: token('muted'), line: token('line'), paper: token('paper') });
   });
 });
 
