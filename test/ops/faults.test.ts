@@ -11,7 +11,7 @@ import { runNode } from '../support/run-node.js';
 describe('crash safety (test:faults --quick)', () => {
   it('loses and duplicates no acknowledged submission across 5 SIGKILLs', async () => {
     // A busy machine makes the run slower, not wrong: give it time (the test's own timeout is the slow project's).
-    const run = await runNode('tools/ops/faults.ts', ['--quick', '--time-limit', '180'], { env: { DATABASE_PATH: '' }, timeoutMs: 230_000 });
+    const run = await runNode('tools/ops/faults.ts', ['--quick', '--time-limit', '300'], { env: { DATABASE_PATH: '' }, timeoutMs: 360_000 });
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     const last = run.stdout.trim().split('\n').at(-1) ?? '';
     const figures = JSON.parse(last) as { acknowledgedSubmissions: number; selfAssessmentsSubmitted: number; networkErrors: number };
