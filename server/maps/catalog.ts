@@ -17,7 +17,12 @@ export class MapCatalog {
   /** The newest version of each map id: what the map browser shows. */
   readonly #current = new Map<string, IcMap>();
 
+  /** The first map loaded: the one groups, plans and network reports use (see `primary()`). */
+  readonly #primary: IcMap;
+
   constructor(maps: readonly IcMap[]) {
+    const first = maps[0];
+    if (first === undefined) throw new Error('a map catalog needs at least one IC map');
     for (const map of maps) {
       this.#versions.set(`${map.id}@${map.version}`, map);
       const current = this.#current.get(map.id);
@@ -25,6 +30,21 @@ export class MapCatalog {
         this.#current.set(map.id, map);
       }
     }
+    this.#primary = this.#current.get(first.id) ?? first;
+  }
+
+  /**
+   * The network's map: the current version of the first map loaded. Groups, action plans and the
+   * network reports read against it (outcome codes are the same in every version); a progress check
+   * pins its own version with `find(id, version)`.
+   */
+  primary(): IcMap {
+    return this.#primary;
+  }
+
+  /** A role's name in the network's map ("Improvement team"), or the key itself for a role it lacks. */
+  roleName(key: string): string {
+    return findRole(this.#primary, key)?.name ?? key;
   }
 
   /** The current version of every map, in the order the files were loaded. */

@@ -69,8 +69,8 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
     const status = request.query.status ?? 'active';
     const statuses: RequestStatus[] = status === 'all' ? ['open', 'answered', 'closed'] : status === 'active' ? ['open', 'answered'] : [status];
     const rows = await requestQueue(app.db, viewer.scope, statuses);
-    const map = app.maps.list()[0];
-    const shown = rows.map((row) => decorateRequest(row, map === undefined ? undefined : findRole(map, row.group_role_key)));
+    const map = app.maps.primary();
+    const shown = rows.map((row) => decorateRequest(row, findRole(map, row.group_role_key)));
     if (request.query.format === 'csv') {
       return sendCsv(
         reply,

@@ -62,7 +62,7 @@ export function progressStage(group: Pick<CheckGroupProgress, 'member_count' | '
 }
 
 const checkRoutes: FastifyPluginAsyncZod = async (app) => {
-  const roleName = (key: string): string => app.maps.list()[0]?.roles.find((role) => role.key === key)?.name ?? key;
+  const roleName = (key: string): string => app.maps.roleName(key);
 
   async function renderList(request: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, values: Record<string, unknown> = {}) {
     const viewer = requireViewer(request);

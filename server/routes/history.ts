@@ -11,8 +11,7 @@ const historyRoutes: FastifyPluginAsync = async (app) => {
     const viewer = requireViewer(request);
     // The policy, not the URL, keeps it private: only the person themselves may see their history.
     requireAllowed(viewer.scope, 'view', { kind: 'history', personId: viewer.id });
-    const map = app.maps.list()[0];
-    if (map === undefined) throw new Error('no IC map is loaded');
+    const map = app.maps.primary();
     const rows = await ownPlacementHistory(app.db, viewer.id);
     const groupIds = [...new Set(rows.map((row) => row.group_id))];
     const groups = groupIds.flatMap((groupId) => {

@@ -7,6 +7,7 @@ import { checksForPerson } from '../repositories/progress-checks.js';
 import { homeModel } from '../services/home.js';
 import { dayIn } from '../services/network-time.js';
 import { checkState } from '../services/progress-checks.js';
+import { findRole } from '../maps/catalog.js';
 import { rolePath } from '../services/map-browser.js';
 import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
 import { openActionsOwnedBy } from '../repositories/action-plans.js';
@@ -17,7 +18,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
     if (viewer === null) {
       return reply.view('pages/home', { title: 'ICMap', nav: 'home', maps: app.maps.list() });
     }
-    const map = app.maps.list()[0];
+    const map = app.maps.primary();
     const [network, groups, checks] = await Promise.all([findNetwork(app.db), groupsOfPerson(app.db, viewer.id), checksForPerson(app.db, viewer.id)]);
     const today = dayIn(request.timeZone);
     const dueSoon = (await openActionsOwnedBy(app.db, viewer.scope, viewer.id, addDaysTo(today, DUE_SOON_DAYS))).map((action) => ({ ...decorateAction(action, viewer.id, today), group_name: action.group_name }));
@@ -31,8 +32,8 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       groups: groups
         .filter((group) => group.archived_at === null)
         .map((group) => {
-          const role = map?.roles.find((candidate) => candidate.key === group.role_key);
-          return { ...group, roleName: role?.name ?? group.role_key, mapHref: map !== undefined && role !== undefined ? rolePath(map, role) : undefined };
+          const role = findRole(map, group.role_key);
+          return { ...group, roleName: app.maps.roleName(group.role_key), mapHref: role === undefined ? undefined : rolePath(map, role) };
         }),
       hasOverview: may(viewer.scope, 'view', { kind: 'network' }),
       checks: checks

@@ -23,7 +23,7 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
     limits: { fileSize: ROSTER_MAX_BYTES, files: 1, fields: 4, parts: 6, fieldSize: 1024 },
   });
 
-  const roles = () => app.maps.list()[0]?.roles ?? [];
+  const roles = () => app.maps.primary().roles;
 
   function requireAdmin(request: FastifyRequest): Viewer {
     const viewer = requireViewer(request);

@@ -22,6 +22,7 @@ import {
   renameThing,
 } from '../services/organisation.js';
 import { districtFor, groupFor, siteFor } from '../services/organisation-access.js';
+import { findRole } from '../maps/catalog.js';
 import { rolePath } from '../services/map-browser.js';
 import { checkboxField, emailField, idField, nameField, timeZoneField } from './fields.js';
 import { timeZoneChoices } from '../services/network-time.js';
@@ -47,12 +48,11 @@ const facilitatorForm = z.object({ facilitator: checkboxField });
 
 const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   // Groups use the network's current map; progress checks will pin a map version of their own.
-  const currentMap = () => app.maps.list()[0];
-  const roleName = (key: string): string => currentMap()?.roles.find((role) => role.key === key)?.name ?? key;
+  const roleName = (key: string): string => app.maps.roleName(key);
   const roleMapHref = (key: string): string | undefined => {
-    const map = currentMap();
-    const role = map?.roles.find((candidate) => candidate.key === key);
-    return map === undefined || role === undefined ? undefined : rolePath(map, role);
+    const map = app.maps.primary();
+    const role = findRole(map, key);
+    return role === undefined ? undefined : rolePath(map, role);
   };
   const roleOptions = (kind: PlaceKind) => rolesAt(kind).map((key) => ({ key, name: roleName(key) }));
 

@@ -36,7 +36,7 @@ const adminForm = z.object({ admin: z.enum(['true', 'false']).transform((v) => v
 const archiveForm = z.object({ archived: z.enum(['true', 'false']).transform((v) => v === 'true') });
 
 const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
-  const roleName = (key: string): string => app.maps.list()[0]?.roles.find((role) => role.key === key)?.name ?? key;
+  const roleName = (key: string): string => app.maps.roleName(key);
   const peopleList: Subject = { kind: 'overview', of: 'people' };
   function requireOverview(request: FastifyRequest): Viewer {
     const viewer = requireViewer(request);

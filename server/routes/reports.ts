@@ -52,11 +52,6 @@ const growthQuery = formatQuery.extend({
 });
 
 const reportRoutes: FastifyPluginAsyncZod = async (app) => {
-  const currentMap = (): IcMap => {
-    const map = app.maps.list()[0];
-    if (map === undefined) throw new Error('no IC map is loaded');
-    return map;
-  };
   const roleOf = (map: IcMap, key: string) => {
     const role = map.roles.find((candidate) => candidate.key === key);
     if (role === undefined) throw new NotFoundError(`The map has no role "${key}".`);
@@ -147,7 +142,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/reports/sites', { schema: { querystring: siteQuery } }, async (request, reply) => {
     const viewer = requireOverview(request);
     const query = request.query;
-    const map = currentMap();
+    const map = app.maps.primary();
     const role = roleOf(map, query.role);
     const [checks, districts] = await Promise.all([listChecks(app.db, viewer.scope), listDistricts(app.db, viewer.scope)]);
     // By default the newest check with any consensus: an open check with nothing agreed yet shows nothing.
@@ -234,7 +229,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/reports/growth', { schema: { querystring: growthQuery } }, async (request, reply) => {
     const viewer = requireOverview(request);
     const query = request.query;
-    const map = currentMap();
+    const map = app.maps.primary();
     const role = roleOf(map, query.role);
     const [rows, districts] = await Promise.all([
       roleLevelCounts(app.db, viewer.scope, { roleKey: role.key, districtId: query.district ?? null }),

@@ -48,9 +48,9 @@ export function addDaysTo(day: string, days: number): string {
 
 /** The map a group's plan is read against: the newest loaded one (outcome codes are the same in every version). */
 export function planMap(catalog: MapCatalog, group: GroupWithPlace): { map: IcMap; role: Role } {
-  const map = catalog.list()[0];
-  const role = map === undefined ? undefined : findRole(map, group.role_key);
-  if (map === undefined || role === undefined) throw new Error(`no loaded map has the role ${group.role_key}`);
+  const map = catalog.primary();
+  const role = findRole(map, group.role_key);
+  if (role === undefined) throw new Error(`no loaded map has the role ${group.role_key}`);
   return { map, role };
 }
 

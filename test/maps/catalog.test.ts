@@ -26,6 +26,18 @@ describe('MapCatalog', () => {
     expect(catalog.find('other')).toBeUndefined();
   });
 
+  it('names the current version of the first map loaded as the primary map, whose roles name groups', () => {
+    const other = { ...mini, id: 'other', title: 'Another map' };
+    const catalog = new MapCatalog([mini, other, miniV10]);
+    expect(catalog.primary().title).toBe('Version ten');
+    expect(catalog.roleName('leader')).toBe('Leader');
+    expect(catalog.roleName('no-such-role')).toBe('no-such-role');
+  });
+
+  it('refuses to be built without a map', () => {
+    expect(() => new MapCatalog([])).toThrow('a map catalog needs at least one IC map');
+  });
+
   it('compares versions numerically', () => {
     expect(compareVersions('1.10', '1.9')).toBeGreaterThan(0);
     expect(compareVersions('2', '10')).toBeLessThan(0);
