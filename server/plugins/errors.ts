@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFoundError, OverloadedError, type NotFoundOptions } from '../errors.js';
+import { isApiRequest, wantsJson } from '../negotiation.js';
 import { keepRefusedForm, SignInRequiredError } from './auth.js';
 
 /** Plain words for errors that plugins raise with terse messages. */
@@ -20,12 +21,8 @@ const BUSY_RETRY_SECONDS = 5;
 /** 503 with Retry-After, as a page or JSON: the request was not carried out and may simply be sent again. */
 async function sendBusy(request: FastifyRequest, reply: FastifyReply, title: string, message: string): Promise<FastifyReply> {
   reply.code(503).header('retry-after', String(BUSY_RETRY_SECONDS));
-  if (wantsJson(request) || (request.headers.accept ?? '').includes('application/json')) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: BUSY_RETRY_SECONDS });
+  if (wantsJson(request)) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: BUSY_RETRY_SECONDS });
   return reply.view('errors/error', { title, message, statusCode: 503 });
-}
-
-function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/') || request.url === '/healthz';
 }
 
 /**
@@ -45,7 +42,7 @@ async function sendNotFound(
   options: NotFoundOptions = backLinkFor(request),
 ): Promise<FastifyReply> {
   reply.code(404);
-  if (wantsJson(request)) return reply.send({ error: 'Not Found', message });
+  if (isApiRequest(request)) return reply.send({ error: 'Not Found', message });
   return reply.view('errors/not-found', {
     title: 'Not found',
     message,
@@ -60,7 +57,7 @@ export async function sendBadRequest(request: FastifyRequest, reply: FastifyRepl
   await request.server.securityHeaders(request.raw, reply.raw);
   reply.code(400);
   const message = 'This address is not valid: it has characters ICMap cannot read. Check the link, or go to the home page.';
-  if (wantsJson(request)) return reply.send({ error: 'Bad Request', message });
+  if (isApiRequest(request)) return reply.send({ error: 'Bad Request', message });
   // This reply skipped routing, so it lacks the reply decorators: render through the instance.
   const html = await request.server.view('errors/error', { title: 'This address is not valid', message, statusCode: 400 });
   return reply.type('text/html; charset=utf-8').send(html);
@@ -77,14 +74,14 @@ export default fp(
         return sendNotFound(request, reply, error.message, error.options.backHref === undefined ? backLinkFor(request) : error.options);
       }
       const staleForm = error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN';
-      const json = wantsJson(request) || (request.headers.accept ?? '').includes('application/json');
+      const json = wantsJson(request);
       if (staleForm && !json && request.routeOptions.config.keepsFormWhenSignedOut === true && keepRefusedForm(request)) {
         // The session ended (or the page outlived its token): keep what was typed, sign in, get it back.
         const resume = `${request.url.split('?')[0] ?? '/'}?resume=1`;
         request.log.info({ err: error }, 'form kept for after sign-in');
         return reply.redirect(request.viewer === null ? `/sign-in?next=${encodeURIComponent(resume)}` : resume, 303);
       }
-      if (error instanceof SignInRequiredError && !wantsJson(request)) {
+      if (error instanceof SignInRequiredError && !isApiRequest(request)) {
         const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
         return reply.redirect(`/sign-in${next}`, 303);
       }
@@ -111,11 +108,11 @@ export default fp(
       if (statusCode >= 500) {
         request.log.error({ err: error }, 'request failed');
         const message = `Something went wrong on our side. Please try again; if it keeps happening, quote reference ${request.id}.`;
-        if (wantsJson(request)) return reply.send({ error: 'Internal Server Error', message, requestId: request.id });
+        if (isApiRequest(request)) return reply.send({ error: 'Internal Server Error', message, requestId: request.id });
         return reply.view('errors/error', { title: 'Something went wrong', message, statusCode });
       }
       request.log.info({ err: error }, 'request rejected');
-      if (wantsJson(request)) return reply.send({ error: error.name, message: error.message });
+      if (isApiRequest(request)) return reply.send({ error: error.name, message: error.message });
       return reply.view('errors/error', { title: 'That did not work', message: error.message, statusCode });
     });
   },

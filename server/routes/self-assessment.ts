@@ -1,9 +1,10 @@
 /** A person's own self-assessment for one group in one check: one principle per page, review, submit. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAllowed } from '../access/guard.js';
 import { NotFoundError } from '../errors.js';
+import { wantsJson } from '../negotiation.js';
 import { levelName } from '../maps/catalog.js';
 import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
@@ -37,7 +38,6 @@ const saveFields = z.object({
 });
 const submitFields = z.object({ version: z.coerce.number().int().min(0) });
 
-const wantsJson = (request: FastifyRequest): boolean => (request.headers.accept ?? '').includes('application/json');
 
 const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   /** The context, but only for a member of the group: nobody else has a self-assessment here. */
