@@ -6,6 +6,9 @@ const slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. "hub-team"');
 const text = z.string().trim().min(1, 'must not be empty');
 
+/** Every IC map has five levels, Level 1 (Ideal) to Level 5 (README, "IC maps as data"). */
+export const LEVEL_COUNT = 5;
+
 const levelSchema = z.strictObject({
   level: z.number().int().min(1),
   label: text.optional(),
@@ -48,7 +51,9 @@ export const icMapSchema = z
     title: text,
     publisher: text,
     source: text,
-    levels: z.array(levelSchema).min(2, 'must define at least two levels'),
+    // Exactly five: the database checks `level between 1 and 5`, and the pages, charts and report wording
+    // speak of five levels. A map with another count is refused at start-up rather than half-working.
+    levels: z.array(levelSchema).length(LEVEL_COUNT, `must define exactly ${LEVEL_COUNT} levels, 1 (ideal) to ${LEVEL_COUNT}: ICMap's database, pages and charts are built for five`),
     principles: z.array(principleSchema).min(1, 'must list at least one principle'),
     roles: z.array(roleSchema).min(1, 'must list at least one role'),
     notes: z.array(text).default([]),

@@ -102,6 +102,8 @@ describe('parseMapFile', () => {
     ['a missing title', (m) => delete m.roles[0].outcomes[0].title, '$.roles[0].outcomes[0].title:'],
     ['an unknown key', (m) => (m.roles[0].colour = 'blue'), '$.roles[0]: Unrecognized key: "colour"'],
     ['a badly formed role key', (m) => (m.roles[0].key = 'Team Members'), '$.roles[0].key: must be lower-case words joined by hyphens'],
+    ['a map with four levels', (m) => m.levels.pop(), "$.levels: must define exactly 5 levels, 1 (ideal) to 5: ICMap's database, pages and charts are built for five"],
+    ['a map with six levels', (m) => m.levels.push({ level: 6 }), "$.levels: must define exactly 5 levels"],
     ['a map-level numbering gap', (m) => (m.levels[2].level = 4), '$.levels[2].level: must be 3'],
   ])('rejects %s, naming the file and JSON path', (_name, mutate, expected) => {
     const message = loadError(brokenMap(mutate));
