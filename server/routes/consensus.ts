@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.js';
-import { findOutcome } from '../maps/catalog.js';
+import { placementStrip } from '../charts/placement-strip.js';
+import { findOutcome, levelName } from '../maps/catalog.js';
 import { compareLevels } from '../maps/level-changes.js';
 import type { Outcome } from '../maps/schema.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
@@ -14,7 +15,7 @@ import { findPerson } from '../repositories/people.js';
 import { revealCheckGroup, setCheckGroupShowsNames } from '../repositories/progress-checks.js';
 import { countSubmitted, submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, checkGroupSubject, type CheckGroupContext } from '../services/check-access.js';
-import { consensusAccessFor, draftedNextStep, recordConsensus, spreadFor, suggestNextStep, triageOrder } from '../services/consensus.js';
+import { consensusAccessFor, draftedNextStep, recordConsensus, spreadFor, suggestNextStep, triageOrder, type OutcomeSpread } from '../services/consensus.js';
 import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import { followThroughFor } from '../services/action-plans.js';
 import { checkboxField, idField } from './fields.js';
@@ -64,6 +65,10 @@ interface PageErrors {
 const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
   const base = (context: CheckGroupContext): string => `/checks/${context.check.id}/groups/${context.group.id}/consensus`;
 
+  /** An outcome's placement strip, drawn for the page (small) or for meeting mode's projector (large). */
+  const stripOf = (context: CheckGroupContext, outcome: Outcome, spread: OutcomeSpread, showNames: boolean, large: boolean) =>
+    placementStrip({ outcomeCode: outcome.code, ...spread, showNames, large, levelLabel: (level) => levelName(context.map, level) });
+
   /** Everything the consensus page and meeting mode show, loaded only as far as the privacy rules allow. */
   async function consensusModel(viewer: Viewer, context: CheckGroupContext, override?: OutcomeOverride) {
     const { check, group, map, role } = context;
@@ -80,11 +85,16 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
       const record = recordByCode.get(outcome.code);
       const low = spread?.min ?? null;
       const high = spread?.max ?? null;
-      const disputed = low !== null && high !== null && high > low ? compareLevels(outcome, high, low) : undefined;
+      // "What separates Level 2 from Level 4": the two furthest placements, the lower level's words against the higher's.
+      const disputed =
+        low !== null && high !== null && high > low
+          ? { ...compareLevels(outcome, high, low), fromName: levelName(map, high), toName: levelName(map, low) }
+          : undefined;
       const mine = override?.code === outcome.code ? override : undefined;
       return {
         outcome,
         spread,
+        strip: spread === undefined ? undefined : stripOf(context, outcome, spread, access.showNames, false),
         record,
         disputed,
         // One draft per level, so the page can put in the draft when the facilitator picks a level; none before.
@@ -139,6 +149,7 @@ const consensusRoutes: FastifyPluginAsyncZod = async (app) => {
       nav: 'home',
       ...model,
       current,
+      currentStrip: current.spread === undefined ? undefined : stripOf(context, current.outcome, current.spread, model.access.showNames, true),
       order,
       previous: previous && { code: previous.code, title: previous.title, href: meetingHref(context, previous.code, order) },
       next: next && { code: next.code, title: next.title, href: meetingHref(context, next.code, order) },
