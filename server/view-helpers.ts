@@ -1,10 +1,10 @@
 /** Functions every template may call as `it.h.*`: links and level names, so views never build URLs by hand. */
 import { hasOverview } from './access/scope.js';
 import { levelName } from './maps/catalog.js';
-import { mapPath, outcomePath, roleOutcomePath, rolePath } from './services/map-browser.js';
 import { dateTimeIn } from './services/network-time.js';
+import * as urls from './urls.js';
 
 /** A count as people read it: 1,000 rather than 1000. */
 const count = (value: number): string => value.toLocaleString('en-US');
 
-export const viewHelpers = { mapPath, rolePath, outcomePath, roleOutcomePath, levelName, hasOverview, count, dateTime: dateTimeIn };
+export const viewHelpers = { ...urls, levelName, hasOverview, count, dateTime: dateTimeIn };

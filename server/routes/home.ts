@@ -8,7 +8,7 @@ import { homeModel } from '../services/home.js';
 import { dayIn } from '../services/network-time.js';
 import { checkState } from '../services/progress-checks.js';
 import { findRole } from '../maps/catalog.js';
-import { rolePath } from '../services/map-browser.js';
+import { rolePath } from '../urls.js';
 import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
 import { openActionsOwnedBy } from '../repositories/action-plans.js';
 

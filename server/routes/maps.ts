@@ -4,13 +4,8 @@ import { z } from 'zod';
 import { findPrinciple, outcomeAcrossRoles, outcomesByPrinciple } from '../maps/catalog.js';
 import { adjacentLevelChanges } from '../maps/level-changes.js';
 import { NotFoundError } from '../errors.js';
-import {
-  mapPath,
-  neighbouringOutcomes,
-  requireMap,
-  requireOutcome,
-  requireRole,
-} from '../services/map-browser.js';
+import { neighbouringOutcomes, requireMap, requireOutcome, requireRole } from '../services/map-browser.js';
+import { mapPath } from '../urls.js';
 
 const segment = z.string().min(1).max(100);
 const mapParams = z.object({ mapId: segment });

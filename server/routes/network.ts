@@ -23,7 +23,7 @@ import {
 } from '../services/organisation.js';
 import { districtFor, groupFor, siteFor } from '../services/organisation-access.js';
 import { findRole } from '../maps/catalog.js';
-import { rolePath } from '../services/map-browser.js';
+import { rolePath } from '../urls.js';
 import { checkboxField, emailField, idField, nameField, timeZoneField } from './fields.js';
 import { timeZoneChoices } from '../services/network-time.js';
 import { parseForm, type FormErrors } from './forms.js';

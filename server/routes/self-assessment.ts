@@ -9,7 +9,7 @@ import { levelName } from '../maps/catalog.js';
 import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
-import { roleOutcomePath } from '../services/map-browser.js';
+import { roleOutcomePath } from '../urls.js';
 import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
 import {
   answersOf,

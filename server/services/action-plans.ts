@@ -19,6 +19,7 @@ import { findGroup, listMembers, type GroupWithPlace, type Member } from '../rep
 import { findGroupInCheck } from '../repositories/progress-checks.js';
 import { ChangeRefusedError } from './organisation.js';
 import { todayUtc } from './progress-checks.js';
+import { actionPath, groupPath, withQuery } from '../urls.js';
 
 export const ACTION_KINDS: readonly { key: ActionKind; label: string }[] = [
   { key: 'learn', label: 'Learn more' },
@@ -224,7 +225,7 @@ export function decorateAction(action: ActionWithOwners, viewerId: number, today
     statusLabel: statusLabel(action.status),
     kindLabel: kindLabel(action.kind),
     mine: action.owners.some((owner) => owner.person_id === viewerId),
-    href: `/actions/${action.id}`,
+    href: actionPath(action.id),
   };
 }
 
@@ -287,12 +288,12 @@ export async function followThroughFor(
           ? { checkName: before.check_name, level: before.level, nextStep: before.next_step, actions: mine.filter((action) => action.check_id === before.check_id).map((action) => decorateAction(action, viewerId, today)) }
           : undefined,
       actions: mine.filter((action) => action.check_id === check.id).map((action) => decorateAction(action, viewerId, today)),
-      newHref: `/groups/${group.id}/actions/new?check=${check.id}&outcome=${encodeURIComponent(outcome.code)}`,
-      askHref: `/groups/${group.id}/requests/new?check=${check.id}&outcome=${encodeURIComponent(outcome.code)}`,
+      newHref: withQuery(groupPath(group.id, 'actions/new'), { check: check.id, outcome: outcome.code }),
+      askHref: withQuery(groupPath(group.id, 'requests/new'), { check: check.id, outcome: outcome.code }),
     };
   }
   const canPlan = group.archived_at === null && may(scope, 'manage', planSubject(group));
-  return { byCode, canPlan, planHref: `/groups/${group.id}/plan` };
+  return { byCode, canPlan, planHref: groupPath(group.id, 'plan') };
 }
 
 /** Per outcome: the actions that carried the group's previous agreed next step, for the team report's "change per outcome". */

@@ -16,6 +16,7 @@ import { findRequest, hubMembers, insertRequest, saveRequestVersion, type Reques
 import type { Db } from '../db/types.js';
 import { planMap, refuseArchived, type FieldErrors, type PlanContext } from './action-plans.js';
 import { todayUtc } from './progress-checks.js';
+import { requestPath } from '../urls.js';
 
 export const REQUEST_STATUSES: readonly { key: RequestStatus; label: string }[] = [
   { key: 'open', label: 'Open' },
@@ -31,7 +32,7 @@ export function decorateRequest(request: RequestWithNames, role: Role | undefine
     ...request,
     statusLabel: requestStatusLabel(request.status),
     outcomeTitle: role?.outcomes.find((outcome) => outcome.code === request.outcome_code)?.title ?? '',
-    href: `/requests/${request.id}`,
+    href: requestPath(request.id),
     place: [request.site_name, request.district_name].filter((part) => part !== null).join(', ') || 'Network',
     late: request.status !== 'closed' && request.needed_by < today,
   };

@@ -2,6 +2,7 @@
 import type { AuditEventWithActor } from '../repositories/audit.js';
 import { auditSubjectNames } from '../repositories/audit.js';
 import type { Db } from '../db/types.js';
+import { checkPath, districtPath, groupPath, personPath, rosterImportPath, sitePath } from '../urls.js';
 
 export const auditSubject = {
   network: () => 'network',
@@ -69,14 +70,14 @@ export async function describeAuditEvents(db: Db, events: readonly AuditEventWit
   }
   const names = await auditSubjectNames(db, ids);
   const person = (id: number | undefined): SentencePart =>
-    id === undefined ? 'someone' : { text: names.people.get(id) ?? `person no. ${id} (since removed)`, href: names.people.has(id) ? `/people/${id}` : undefined };
+    id === undefined ? 'someone' : { text: names.people.get(id) ?? `person no. ${id} (since removed)`, href: names.people.has(id) ? personPath(id) : undefined };
   const group = (id: number | undefined): SentencePart =>
-    id === undefined ? 'a group' : { text: names.groups.get(id) ?? `group no. ${id}`, href: names.groups.has(id) ? `/groups/${id}` : undefined };
+    id === undefined ? 'a group' : { text: names.groups.get(id) ?? `group no. ${id}`, href: names.groups.has(id) ? groupPath(id) : undefined };
   const check = (id: number | undefined): SentencePart =>
-    id === undefined ? 'a progress check' : { text: `“${names.checks.get(id) ?? `no. ${id}`}”`, href: names.checks.has(id) ? `/checks/${id}` : undefined };
+    id === undefined ? 'a progress check' : { text: `“${names.checks.get(id) ?? `no. ${id}`}”`, href: names.checks.has(id) ? checkPath(id) : undefined };
   const district = (id: number | undefined): SentencePart =>
-    id === undefined ? 'a district' : { text: names.districts.get(id) ?? `district no. ${id}`, href: names.districts.has(id) ? `/districts/${id}` : undefined };
-  const site = (id: number | undefined): SentencePart => (id === undefined ? 'a site' : { text: names.sites.get(id) ?? `site no. ${id}`, href: names.sites.has(id) ? `/sites/${id}` : undefined });
+    id === undefined ? 'a district' : { text: names.districts.get(id) ?? `district no. ${id}`, href: names.districts.has(id) ? districtPath(id) : undefined };
+  const site = (id: number | undefined): SentencePart => (id === undefined ? 'a site' : { text: names.sites.get(id) ?? `site no. ${id}`, href: names.sites.has(id) ? sitePath(id) : undefined });
 
   return parsed.map(({ event, subject, detail }) => {
     const id = subject.id;
@@ -175,7 +176,7 @@ export async function describeAuditEvents(db: Db, events: readonly AuditEventWit
         const file = id === undefined ? undefined : names.imports.get(id);
         sentence = [
           'imported a roster',
-          ...(file === undefined || id === undefined ? [] : [' (', { text: file, href: `/admin/import/${id}` }, ')']),
+          ...(file === undefined || id === undefined ? [] : [' (', { text: file, href: rosterImportPath(id) }, ')']),
           `: ${plural(num(detail.create) ?? 0, 'new person', 'new people')}, ${plural(num(detail.update) ?? 0, 'update', 'updates')}`,
         ];
         break;
@@ -184,7 +185,7 @@ export async function describeAuditEvents(db: Db, events: readonly AuditEventWit
         sentence = [`did “${event.action}” to ${event.subject}`];
     }
     const actor =
-      event.actor_id === null ? { name: 'ICMap' } : { name: event.actor_name ?? `person no. ${event.actor_id}`, href: event.actor_name === null ? undefined : `/people/${event.actor_id}` };
+      event.actor_id === null ? { name: 'ICMap' } : { name: event.actor_name ?? `person no. ${event.actor_id}`, href: event.actor_name === null ? undefined : personPath(event.actor_id) };
     return { id: event.id, at: event.at, actor, sentence };
   });
 }

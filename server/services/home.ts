@@ -9,6 +9,7 @@ import { countPeopleWaitingToSignIn } from '../repositories/people.js';
 import { checkGroupProgress, checkProgressTotals, listChecks, type CheckGroupProgress, type PersonCheckRow, type ProgressTotals } from '../repositories/progress-checks.js';
 import { listLedSites } from '../repositories/organisation.js';
 import { checkState, todayUtc } from './progress-checks.js';
+import { checkGroupPath, checkPath, withQuery } from '../urls.js';
 
 const OUTCOMES = 15;
 
@@ -37,19 +38,19 @@ function daysBetween(from: string, to: string): number {
 
 /** The facilitator's next step for their group: wait, reveal, record, or share the report. */
 export function facilitatorStep(checkId: number, groupId: number, progress: CheckGroupProgress | undefined): TeamStep['next'] {
-  const base = `/checks/${checkId}/groups/${groupId}`;
-  if (progress === undefined) return { text: 'Open the consensus page to see your team.', href: `${base}/consensus`, label: 'Run consensus' };
+  const consensus = checkGroupPath(checkId, groupId, 'consensus');
+  if (progress === undefined) return { text: 'Open the consensus page to see your team.', href: consensus, label: 'Run consensus' };
   const submitted = `${progress.submitted_count} of ${progress.member_count} submitted`;
   if (progress.revealed_at === null) {
-    if (progress.submitted_count === 0) return { text: `Waiting for your team: ${submitted}. Remind them; reveal once most have submitted.`, href: `${base}/consensus`, label: 'See your team' };
+    if (progress.submitted_count === 0) return { text: `Waiting for your team: ${submitted}. Remind them; reveal once most have submitted.`, href: consensus, label: 'See your team' };
     return {
       text: `${submitted}. Next: reveal the placements when your team meets${progress.submitted_count < progress.member_count ? ' (or wait for the others)' : ''}.`,
-      href: `${base}/consensus`,
+      href: consensus,
       label: 'Reveal and run consensus',
     };
   }
-  if (progress.agreed_count < OUTCOMES) return { text: `Revealed. Next: record the agreed level for each outcome (${progress.agreed_count} of ${OUTCOMES} agreed).`, href: `${base}/consensus`, label: 'Record consensus' };
-  return { text: `All ${OUTCOMES} outcomes agreed. Next: share the team's report, its bright spots and next steps.`, href: `${base}/report`, label: 'Open the report' };
+  if (progress.agreed_count < OUTCOMES) return { text: `Revealed. Next: record the agreed level for each outcome (${progress.agreed_count} of ${OUTCOMES} agreed).`, href: consensus, label: 'Record consensus' };
+  return { text: `All ${OUTCOMES} outcomes agreed. Next: share the team's report, its bright spots and next steps.`, href: checkGroupPath(checkId, groupId, 'report'), label: 'Open the report' };
 }
 
 export interface HomeModel {
@@ -75,7 +76,7 @@ export async function homeModel(db: Db, viewer: { id: number; isNetworkAdmin: bo
       if (summary.daysLeft <= 7 && totals.groups_agreed < totals.groups) {
         model.todo.push({
           text: `“${check.name}” closes ${summary.daysLeft === 0 ? 'today' : `in ${summary.daysLeft} ${summary.daysLeft === 1 ? 'day' : 'days'}`} and ${totals.groups - totals.groups_agreed} of ${totals.groups} groups have not agreed every outcome.`,
-          href: `/checks/${check.id}?status=agreeing`,
+          href: withQuery(checkPath(check.id), { status: 'agreeing' }),
           label: 'See who, or extend the deadline',
         });
       }
@@ -112,7 +113,7 @@ export async function homeModel(db: Db, viewer: { id: number; isNetworkAdmin: bo
     const [progress] = await checkGroupProgress(db, row.check_id, scope, { outcomeCount: OUTCOMES, groupIds: [row.group_id] });
     const step = { checkId: row.check_id, checkName: row.check_name, closesOn: row.closes_on, groupId: row.group_id, groupName: row.group_name, progress };
     if (row.is_facilitator === 1) model.teamSteps.push({ ...step, next: facilitatorStep(row.check_id, row.group_id, progress) });
-    else model.memberSteps.push({ ...step, submitted: row.submitted_at !== null, next: { text: '', href: `/checks/${row.check_id}/groups/${row.group_id}/self`, label: row.submitted_at === null ? 'Start' : 'Review your answers' } });
+    else model.memberSteps.push({ ...step, submitted: row.submitted_at !== null, next: { text: '', href: checkGroupPath(row.check_id, row.group_id, 'self'), label: row.submitted_at === null ? 'Start' : 'Review your answers' } });
   }
   return model;
 }

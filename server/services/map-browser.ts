@@ -2,22 +2,7 @@
 import { NotFoundError } from '../errors.js';
 import { findOutcome, findRole, type MapCatalog } from '../maps/catalog.js';
 import type { IcMap, Outcome, Role } from '../maps/schema.js';
-
-export function mapPath(map: IcMap): string {
-  return `/maps/${map.id}`;
-}
-
-export function rolePath(map: IcMap, role: Role): string {
-  return `${mapPath(map)}/roles/${role.key}`;
-}
-
-export function outcomePath(map: IcMap, code: string): string {
-  return `${mapPath(map)}/outcomes/${code}`;
-}
-
-export function roleOutcomePath(map: IcMap, role: Role, code: string): string {
-  return `${rolePath(map, role)}/outcomes/${code}`;
-}
+import { mapPath, rolePath } from '../urls.js';
 
 export function requireMap(catalog: MapCatalog, mapId: string): IcMap {
   const map = catalog.find(mapId);

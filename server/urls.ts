@@ -1,0 +1,103 @@
+/** Every address ICMap links or redirects to with an id in it, built in one place: views call these as `it.h.*`. */
+
+type Id = number | string;
+
+// ---- the map browser (public) ----
+
+export function mapPath(map: { id: string }): string {
+  return `/maps/${map.id}`;
+}
+
+export function rolePath(map: { id: string }, role: { key: string }): string {
+  return `${mapPath(map)}/roles/${role.key}`;
+}
+
+export function outcomePath(map: { id: string }, code: string): string {
+  return `${mapPath(map)}/outcomes/${code}`;
+}
+
+export function roleOutcomePath(map: { id: string }, role: { key: string }, code: string): string {
+  return `${rolePath(map, role)}/outcomes/${code}`;
+}
+
+// ---- progress checks ----
+
+export function checkPath(checkId: Id, page?: 'close' | 'reopen' | 'dates'): string {
+  return page === undefined ? `/checks/${checkId}` : `/checks/${checkId}/${page}`;
+}
+
+/** One group's part in a check: its members' self-assessments, the consensus and the team report. */
+export type CheckGroupPage = 'self' | 'consensus' | 'consensus/meeting' | 'consensus/named-view' | 'consensus/reveal' | 'report';
+
+export function checkGroupPath(checkId: Id, groupId: Id, page: CheckGroupPage): string {
+  return `/checks/${checkId}/groups/${groupId}/${page}`;
+}
+
+/** An outcome's section on the consensus page. */
+export function consensusOutcomePath(checkId: Id, groupId: Id, code: string): string {
+  return `${checkGroupPath(checkId, groupId, 'consensus')}#outcome-${code}`;
+}
+
+// ---- the network ----
+
+export function districtPath(districtId: Id, page?: 'sites' | 'groups' | 'archive'): string {
+  return page === undefined ? `/districts/${districtId}` : `/districts/${districtId}/${page}`;
+}
+
+export function sitePath(siteId: Id, page?: 'groups' | 'archive'): string {
+  return page === undefined ? `/sites/${siteId}` : `/sites/${siteId}/${page}`;
+}
+
+export type GroupPage = 'plan' | 'plan/print' | 'actions' | 'actions/new' | 'requests' | 'requests/new' | 'members' | 'archive' | 'invitation-slips';
+
+export function groupPath(groupId: Id, page?: GroupPage): string {
+  return page === undefined ? `/groups/${groupId}` : `/groups/${groupId}/${page}`;
+}
+
+/** A member's row on a group's page: facilitator or not, removal. */
+export function memberPath(groupId: Id, personId: Id, page: 'facilitator' | 'remove'): string {
+  return `${groupPath(groupId, 'members')}/${personId}/${page}`;
+}
+
+export type PersonPage = 'admin' | 'archive' | 'sessions/end-others' | 'unlock' | 'access-link';
+
+export function personPath(personId: Id, page?: PersonPage): string {
+  return page === undefined ? `/people/${personId}` : `/people/${personId}/${page}`;
+}
+
+// ---- follow-through ----
+
+export function actionPath(actionId: Id): string {
+  return `/actions/${actionId}`;
+}
+
+export function requestPath(requestId: Id): string {
+  return `/requests/${requestId}`;
+}
+
+// ---- administration ----
+
+export function rosterImportPath(uploadId: Id, page?: 'confirm' | 'invitation-slips' | 'invitations.csv'): string {
+  return page === undefined ? `/admin/import/${uploadId}` : `/admin/import/${uploadId}/${page}`;
+}
+
+// ---- query strings ----
+
+type QueryValue = string | number | undefined;
+
+/**
+ * `path?a=1&b=2`, from a query string already built (a page's filter) and/or named values, a named
+ * value replacing one of the same name; undefined values are left out, and there is no "?" when nothing is left.
+ */
+export function withQuery(path: string, ...parts: (string | URLSearchParams | Record<string, QueryValue>)[]): string {
+  const query = new URLSearchParams();
+  for (const part of parts) {
+    if (typeof part === 'string' || part instanceof URLSearchParams) {
+      for (const [name, value] of new URLSearchParams(part)) query.append(name, value);
+    } else {
+      for (const [name, value] of Object.entries(part)) if (value !== undefined) query.set(name, String(value));
+    }
+  }
+  const text = query.toString();
+  return text === '' ? path : `${path}?${text}`;
+}

@@ -1,0 +1,21 @@
+/** The one place ICMap's addresses are built: ids in the path, filters in the query string. */
+import { describe, expect, it } from 'vitest';
+import { checkGroupPath, consensusOutcomePath, groupPath, memberPath, roleOutcomePath, withQuery } from '../server/urls.js';
+
+describe('urls', () => {
+  it('puts ids and the page into the path', () => {
+    expect(checkGroupPath(3, 12, 'consensus/meeting')).toBe('/checks/3/groups/12/consensus/meeting');
+    expect(consensusOutcomePath(3, 12, '2.1')).toBe('/checks/3/groups/12/consensus#outcome-2.1');
+    expect(groupPath(7)).toBe('/groups/7');
+    expect(groupPath(7, 'actions/new')).toBe('/groups/7/actions/new');
+    expect(memberPath(7, 40, 'remove')).toBe('/groups/7/members/40/remove');
+    expect(roleOutcomePath({ id: 'txnsi' }, { key: 'hub-team' }, '1.2')).toBe('/maps/txnsi/roles/hub-team/outcomes/1.2');
+  });
+
+  it('adds a query string, keeping a filter and letting a named value replace one of its own', () => {
+    expect(withQuery('/reports/sites', 'check=2&role=hub-team&page=1', { page: 2 })).toBe('/reports/sites?check=2&role=hub-team&page=2');
+    expect(withQuery('/checks/1', '', { format: 'csv' })).toBe('/checks/1?format=csv');
+    expect(withQuery('/people', { archived: undefined })).toBe('/people');
+    expect(withQuery('/groups/7/actions/new', { check: 3, outcome: 'a&b c' })).toBe('/groups/7/actions/new?check=3&outcome=a%26b+c');
+  });
+});
