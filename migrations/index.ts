@@ -9,6 +9,7 @@ import * as namedViewPerCheck from './0006_named_view_per_check.js';
 import * as signInAddresses from './0007_sign_in_addresses.js';
 import * as actionPlans from './0009_action_plans.js';
 import * as growthCoverIndex from './0010_growth_cover_index.js';
+import * as reportSummaries from './0011_report_summaries.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_organisation': organisation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_sign_in_addresses': signInAddresses,
   '0009_action_plans': actionPlans,
   '0010_growth_cover_index': growthCoverIndex,
+  '0011_report_summaries': reportSummaries,
 };

@@ -1,6 +1,7 @@
 /** A group's agreed level per outcome in a check, with every revision kept. */
 import type { ConsensusRecord, ConsensusRevision } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
+import { recordConsensusInSummaries } from './report-summaries.js';
 
 export interface ConsensusInput {
   checkId: number;
@@ -47,6 +48,7 @@ export async function saveConsensusVersion(db: Db, input: ConsensusInput, expect
     version: expectedVersion + 1,
   };
   let written: boolean;
+  let previousLevel: number | undefined;
   if (expectedVersion === 0) {
     const result = await db
       .insertInto('consensus_records')
@@ -55,6 +57,16 @@ export async function saveConsensusVersion(db: Db, input: ConsensusInput, expect
       .executeTakeFirst();
     written = (result.numInsertedOrUpdatedRows ?? 0n) === 1n;
   } else {
+    // The level this version replaces, for the report summaries (a version's level never changes).
+    const previous = await db
+      .selectFrom('consensus_records')
+      .select('level')
+      .where('check_id', '=', input.checkId)
+      .where('group_id', '=', input.groupId)
+      .where('outcome_code', '=', input.outcomeCode)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    previousLevel = previous?.level;
     const result = await db
       .updateTable('consensus_records')
       .set(values)
@@ -66,6 +78,7 @@ export async function saveConsensusVersion(db: Db, input: ConsensusInput, expect
     written = result.numUpdatedRows === 1n;
   }
   if (!written) return false;
+  await recordConsensusInSummaries(db, input, previousLevel);
   await db
     .insertInto('consensus_revisions')
     .values({

@@ -4,6 +4,7 @@ import type { Place } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
 import type { District, Group, Site } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
+import { recountMembersInSummaries } from './report-summaries.js';
 import { districtVisible, groupVisible, siteVisible } from './visibility.js';
 
 export type DistrictSummary = District & { site_count: number };
@@ -258,10 +259,12 @@ export async function addMember(db: Db, groupId: number, personId: number, isFac
     .values({ group_id: groupId, person_id: personId, is_facilitator: isFacilitator ? 1 : 0 })
     .onConflict((oc) => oc.columns(['group_id', 'person_id']).doUpdateSet({ is_facilitator: isFacilitator ? 1 : 0 }))
     .execute();
+  await recountMembersInSummaries(db, { groupId });
 }
 
 export async function removeMember(db: Db, groupId: number, personId: number): Promise<void> {
   await db.deleteFrom('group_members').where('group_id', '=', groupId).where('person_id', '=', personId).execute();
+  await recountMembersInSummaries(db, { groupId });
 }
 
 /** Every group a person belongs to, with its place, active groups first. */

@@ -4,6 +4,7 @@ import type { AccessScope } from '../access/scope.js';
 import type { Person } from '../db/schema.js';
 import { FOLD_FUNCTION, foldText } from '../db/fold.js';
 import { isoNow, type Db } from '../db/types.js';
+import { recountMembersInSummaries } from './report-summaries.js';
 import { personVisible } from './visibility.js';
 
 /** A person as shown in lists: never the password hash. */
@@ -129,6 +130,7 @@ export async function setNetworkAdmin(db: Db, id: number, isAdmin: boolean): Pro
 
 export async function setPersonArchived(db: Db, id: number, archived: boolean): Promise<void> {
   await db.updateTable('people').set({ archived_at: archived ? isoNow() : null }).where('id', '=', id).execute();
+  await recountMembersInSummaries(db, { personId: id });
 }
 
 export async function setPasswordHash(db: Db, id: number, passwordHash: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { AccessScope } from '../access/scope.js';
 import type { CheckGroup, ProgressCheck } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
 import { groupsWithPlace, withPlace, type GroupWithPlace } from './organisation.js';
+import { addCheckGroupSummaries, withSummaries } from './report-summaries.js';
 import { groupIdVisible } from './visibility.js';
 
 export interface NewCheck {
@@ -43,6 +44,7 @@ export async function addCheckGroups(db: Db, checkId: number, groupIds: readonly
       .values(slice.map((groupId) => ({ check_id: checkId, group_id: groupId, revealed_at: null, revealed_by: null, names_set_by: null, names_set_at: null })))
       .onConflict((oc) => oc.doNothing())
       .execute();
+    await addCheckGroupSummaries(db, checkId, slice);
   }
 }
 
@@ -129,13 +131,14 @@ export interface ProgressTotals {
 }
 
 /**
- * Each visible taking-part group with its counts, worked out in SQL (one indexed look-up per group and
- * count), so a network of thousands of groups is filtered, counted and paged without loading it.
+ * Each visible taking-part group with its counts, read from its report summary row (0011), so a network
+ * of thousands of groups is filtered, counted and paged without loading it.
  */
 function progressRows(db: Db, checkId: number, scope: AccessScope) {
-  return db
+  return withSummaries(db)
     .selectFrom('check_groups')
     .innerJoin('groups', 'groups.id', 'check_groups.group_id')
+    .innerJoin('report_check_groups as counts', (join) => join.onRef('counts.check_id', '=', 'check_groups.check_id').onRef('counts.group_id', '=', 'check_groups.group_id'))
     .leftJoin('sites', 'sites.id', 'groups.site_id')
     .leftJoin('districts', (join) =>
       join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
@@ -150,29 +153,7 @@ function progressRows(db: Db, checkId: number, scope: AccessScope) {
       'districts.name as district_name',
       'check_groups.revealed_at',
     ])
-    .select((eb) => [
-      eb
-        .selectFrom('group_members')
-        .innerJoin('people', 'people.id', 'group_members.person_id')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('group_members.group_id', '=', 'groups.id')
-        .where('people.archived_at', 'is', null)
-        .as('member_count'),
-      eb
-        .selectFrom('self_assessments')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('self_assessments.group_id', '=', 'groups.id')
-        .where('self_assessments.check_id', '=', checkId)
-        .where('self_assessments.submitted_at', 'is not', null)
-        .as('submitted_count'),
-      eb
-        .selectFrom('consensus_records')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('consensus_records.group_id', '=', 'groups.id')
-        .where('consensus_records.check_id', '=', checkId)
-        .as('agreed_count'),
-    ])
-    .$narrowType<{ member_count: number; submitted_count: number; agreed_count: number }>()
+    .select(['counts.members as member_count', 'counts.submitted as submitted_count', 'counts.agreed as agreed_count'])
     .where('check_groups.check_id', '=', checkId)
     .where((eb) => groupIdVisible(eb, 'check_groups.group_id', scope));
 }

@@ -1,8 +1,9 @@
-/** Report queries: consensus levels aggregated in SQL, scoped by the policy's visibility rules. */
+/** Report queries: consensus levels, mostly read from the report summaries (0011), scoped by the policy's visibility rules. */
 import { sql, type RawBuilder } from 'kysely';
 import type { AccessScope } from '../access/scope.js';
 import type { ProgressCheck } from '../db/schema.js';
 import type { Db } from '../db/types.js';
+import { withSummaries } from './report-summaries.js';
 import { groupIdVisible } from './visibility.js';
 
 /** For each outcome, the group's agreed level in the latest check that opened before `before`. */
@@ -32,15 +33,19 @@ export interface SiteComparisonRow {
   previous_level: number | null;
 }
 
+export interface SiteFilter {
+  checkId: number;
+  roleKey: string;
+  districtId: number | null;
+  minGroupSize: number;
+}
+
 /**
- * Every visible group of a role taking part in one check, with its agreed levels (none yet for a group
- * still agreeing) and the level of its previous check: every site is listed, agreed or not.
+ * Every visible group of a role taking part in one check (or only `groupIds`, a page of them), with its
+ * agreed levels (none yet for a group still agreeing) and the level of its previous check.
  */
-export async function siteComparison(
-  db: Db,
-  scope: AccessScope,
-  filter: { checkId: number; roleKey: string; districtId: number | null; minGroupSize: number },
-): Promise<SiteComparisonRow[]> {
+export async function siteComparison(db: Db, scope: AccessScope, filter: SiteFilter & { groupIds?: readonly number[] }): Promise<SiteComparisonRow[]> {
+  if (filter.groupIds?.length === 0) return [];
   let query = db
     .selectFrom('check_groups as cg')
     .innerJoin('progress_checks as pc', 'pc.id', 'cg.check_id')
@@ -51,7 +56,7 @@ export async function siteComparison(
       join.on((eb) => eb.or([eb('districts.id', '=', eb.ref('groups.district_id')), eb('districts.id', '=', eb.ref('sites.district_id'))])),
     )
     .select(['groups.id as group_id', 'groups.name as group_name', 'sites.name as site_name', 'districts.name as district_name', 'cr.outcome_code', 'cr.level'])
-    .select(sql<number>`coalesce(cr.dissent != '', 0)`.as('dissent'))
+    .select(sql<number>`case when cr.dissent is not null and cr.dissent != '' then 1 else 0 end`.as('dissent'))
     .select(
       sql<number | null>`(select prev.level from consensus_records prev join progress_checks prev_check on prev_check.id = prev.check_id
         where cr.outcome_code is not null and prev.group_id = cr.group_id and prev.outcome_code = cr.outcome_code and prev_check.opens_on < pc.opens_on
@@ -60,21 +65,61 @@ export async function siteComparison(
     .where('cg.check_id', '=', filter.checkId)
     .where('groups.role_key', '=', filter.roleKey)
     .where((eb) => groupIdVisible(eb, 'cg.group_id', scope));
+  if (filter.groupIds !== undefined) query = query.where('cg.group_id', 'in', filter.groupIds);
   if (filter.districtId !== null) query = query.where('districts.id', '=', filter.districtId);
   if (filter.minGroupSize > 1) query = query.where(sql<boolean>`not ${individualGroup(sql.ref('cg.group_id'), sql.ref('cg.check_id'))}`);
   return query.execute();
 }
 
+export interface SiteCandidate {
+  group_id: number;
+  group_name: string;
+  site_name: string | null;
+  /** Outcomes agreed. */
+  agreed: number;
+  /** Levels agreed and their sum, over all outcomes or over one principle's: the sort's mean. */
+  levels: number;
+  level_sum: number;
+}
+
+/**
+ * The site comparison's rows before any detail, from the summaries: one narrow row per visible group
+ * of the role taking part, with what sorting, paging and the "agreed" counts need. By group id, the
+ * order the detailed query lists groups in.
+ */
+export async function siteCandidates(db: Db, scope: AccessScope, filter: SiteFilter & { principle: string | null }): Promise<SiteCandidate[]> {
+  const sdb = withSummaries(db);
+  let query = sdb
+    .selectFrom('report_check_groups as r')
+    .innerJoin('groups', 'groups.id', 'r.group_id')
+    .leftJoin('sites', 'sites.id', 'groups.site_id')
+    .select(['r.group_id', 'groups.name as group_name', 'sites.name as site_name', 'r.agreed'])
+    .where('r.check_id', '=', filter.checkId)
+    .where('r.role_key', '=', filter.roleKey)
+    .where((eb) => groupIdVisible(eb, 'r.group_id', scope))
+    .orderBy('r.group_id');
+  if (filter.districtId !== null) query = query.where('r.district_id', '=', filter.districtId);
+  if (filter.minGroupSize > 1) query = query.where((eb) => eb.not(eb.and([eb('r.members', '<=', 1), eb('r.submitted', '<=', 1)])));
+  if (filter.principle === null) return query.select(['r.agreed as levels', 'r.level_sum']).execute();
+  const principle = filter.principle;
+  return query
+    .leftJoin('report_principle_levels as p', (join) => join.onRef('p.check_id', '=', 'r.check_id').onRef('p.group_id', '=', 'r.group_id').on('p.principle', '=', principle))
+    .select([sql<number>`coalesce(p.levels, 0)`.as('levels'), sql<number>`coalesce(p.level_sum, 0)`.as('level_sum')])
+    .execute();
+}
+
 /** The newest check (of those given, newest first) in which a visible group of the role has recorded consensus. */
 export async function latestCheckWithConsensus(db: Db, scope: AccessScope, roleKey: string, checkIds: readonly number[]): Promise<number | undefined> {
+  const sdb = withSummaries(db);
   for (const checkId of checkIds) {
-    const found = await db
-      .selectFrom('consensus_records as cr')
-      .innerJoin('groups', 'groups.id', 'cr.group_id')
-      .select('cr.group_id')
-      .where('cr.check_id', '=', checkId)
-      .where('groups.role_key', '=', roleKey)
-      .where((eb) => groupIdVisible(eb, 'cr.group_id', scope))
+    // A record is only ever written for a group taking part, so its summary row counts it.
+    const found = await sdb
+      .selectFrom('report_check_groups as r')
+      .select('r.group_id')
+      .where('r.check_id', '=', checkId)
+      .where('r.role_key', '=', roleKey)
+      .where('r.agreed', '>', 0)
+      .where((eb) => groupIdVisible(eb, 'r.group_id', scope))
       .limit(1)
       .executeTakeFirst();
     if (found !== undefined) return checkId;
@@ -91,17 +136,16 @@ function individualGroup(groupId: RawBuilder<unknown>, checkId: RawBuilder<unkno
 
 /** How many one-person groups of a role have a record in a check, among those the viewer may see (left out of the site comparison). */
 export async function countIndividualGroups(db: Db, scope: AccessScope, filter: { checkId: number; roleKey: string; districtId: number | null }): Promise<number> {
-  let query = db
-    .selectFrom('check_groups as cg')
-    .innerJoin('groups', 'groups.id', 'cg.group_id')
-    .leftJoin('sites', 'sites.id', 'groups.site_id')
+  let query = withSummaries(db)
+    .selectFrom('report_check_groups as r')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('cg.check_id', '=', filter.checkId)
-    .where('groups.role_key', '=', filter.roleKey)
-    .where((eb) => groupIdVisible(eb, 'cg.group_id', scope))
-    .where((eb) => eb.exists(eb.selectFrom('consensus_records as r').select('r.group_id').whereRef('r.group_id', '=', 'cg.group_id').whereRef('r.check_id', '=', 'cg.check_id')))
-    .where(individualGroup(sql.ref('cg.group_id'), sql.ref('cg.check_id')));
-  if (filter.districtId !== null) query = query.where(sql<number>`coalesce(groups.district_id, sites.district_id)`, '=', filter.districtId);
+    .where('r.check_id', '=', filter.checkId)
+    .where('r.role_key', '=', filter.roleKey)
+    .where('r.agreed', '>', 0)
+    .where('r.members', '<=', 1)
+    .where('r.submitted', '<=', 1)
+    .where((eb) => groupIdVisible(eb, 'r.group_id', scope));
+  if (filter.districtId !== null) query = query.where('r.district_id', '=', filter.districtId);
   const row = await query.executeTakeFirstOrThrow();
   return row.n;
 }
@@ -113,23 +157,67 @@ export interface LevelCountRow {
   groups: number;
 }
 
-/** How many visible groups of a role agreed each level, per check and outcome (optionally per district). */
-export async function roleLevelCounts(db: Db, scope: AccessScope, filter: { roleKey: string; districtId: number | null }): Promise<(LevelCountRow & { district_id: number | null })[]> {
+/**
+ * Counts the visible groups of a role per check, outcome and level (and district, when `byDistrict`),
+ * from the records: for a viewer who sees part of the network, which is a few groups' records.
+ */
+async function visibleLevelCounts(
+  db: Db,
+  scope: AccessScope,
+  filter: { roleKey: string; districtId: number | null; checkIds?: readonly number[] },
+): Promise<(LevelCountRow & { district_id: number | null })[]> {
+  const district = sql<number | null>`coalesce(groups.district_id, sites.district_id)`;
   let query = db
     .selectFrom('consensus_records as cr')
     .innerJoin('groups', 'groups.id', 'cr.group_id')
     .leftJoin('sites', 'sites.id', 'groups.site_id')
     .select(['cr.check_id', 'cr.outcome_code', 'cr.level'])
-    .select(sql<number | null>`coalesce(groups.district_id, sites.district_id)`.as('district_id'))
+    .select(district.as('district_id'))
     .select((eb) => eb.fn.countAll<number>().as('groups'))
     .where('groups.role_key', '=', filter.roleKey)
     .where((eb) => groupIdVisible(eb, 'cr.group_id', scope))
-    .groupBy(['cr.check_id', 'cr.outcome_code', 'cr.level', sql`coalesce(groups.district_id, sites.district_id)`]);
-  if (filter.districtId !== null) {
-    const districtId = filter.districtId;
-    query = query.where(sql`coalesce(groups.district_id, sites.district_id)`, '=', districtId);
-  }
+    .groupBy(['cr.check_id', 'cr.outcome_code', 'cr.level', district]);
+  if (filter.districtId !== null) query = query.where(district, '=', filter.districtId);
+  if (filter.checkIds !== undefined) query = query.where('cr.check_id', 'in', filter.checkIds.length === 0 ? [0] : filter.checkIds);
   return query.execute();
+}
+
+/** How many visible groups of a role agreed each level, per check and outcome (in one district, if given). */
+export async function roleLevelCounts(db: Db, scope: AccessScope, filter: { roleKey: string; districtId: number | null }): Promise<LevelCountRow[]> {
+  if (!scope.seesWholeNetwork) return visibleLevelCounts(db, scope, filter);
+  const sdb = withSummaries(db);
+  if (filter.districtId === null) {
+    return sdb
+      .selectFrom('report_role_levels')
+      .select(['check_id', 'outcome_code', 'level', 'group_count as groups'])
+      .where('role_key', '=', filter.roleKey)
+      .where('group_count', '>', 0)
+      .execute();
+  }
+  return sdb
+    .selectFrom('report_district_levels')
+    .select(['check_id', 'outcome_code', 'level', 'group_count as groups'])
+    .where('role_key', '=', filter.roleKey)
+    .where('district_id', '=', filter.districtId)
+    .where('group_count', '>', 0)
+    .execute();
+}
+
+/** The same counts per district, for some checks only (the districts side by side). */
+export async function districtLevelCounts(
+  db: Db,
+  scope: AccessScope,
+  filter: { roleKey: string; checkIds: readonly number[] },
+): Promise<(LevelCountRow & { district_id: number | null })[]> {
+  if (filter.checkIds.length === 0) return [];
+  if (!scope.seesWholeNetwork) return visibleLevelCounts(db, scope, { ...filter, districtId: null });
+  return withSummaries(db)
+    .selectFrom('report_district_levels')
+    .select(['check_id', 'outcome_code', 'level', 'district_id', 'group_count as groups'])
+    .where('role_key', '=', filter.roleKey)
+    .where('check_id', 'in', filter.checkIds)
+    .where('group_count', '>', 0)
+    .execute();
 }
 
 export interface OpenCheckAgreement {
@@ -142,7 +230,7 @@ export interface OpenCheckAgreement {
 
 /**
  * For the growth page's open checks: how many groups of one role take part and how many have agreed
- * every outcome, one aggregate for all the checks given (each group's count read from the primary key).
+ * every outcome, from the summary row of each group taking part.
  */
 export async function openCheckAgreement(
   db: Db,
@@ -150,34 +238,17 @@ export async function openCheckAgreement(
   filter: { checkIds: readonly number[]; roleKey: string; districtId: number | null; outcomeCount: number },
 ): Promise<OpenCheckAgreement[]> {
   if (filter.checkIds.length === 0) return [];
-  let taking = db
-    .selectFrom('check_groups as cg')
-    .innerJoin('groups', 'groups.id', 'cg.group_id')
-    .select('cg.check_id')
-    .select((eb) =>
-      eb
-        .selectFrom('consensus_records as cr')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('cr.check_id', '=', 'cg.check_id')
-        .whereRef('cr.group_id', '=', 'cg.group_id')
-        .as('agreed'),
-    )
-    .where('cg.check_id', 'in', filter.checkIds)
-    .where('groups.role_key', '=', filter.roleKey)
-    .where((eb) => groupIdVisible(eb, 'cg.group_id', scope));
-  if (filter.districtId !== null) {
-    const districtId = filter.districtId;
-    taking = taking
-      .leftJoin('sites', 'sites.id', 'groups.site_id')
-      .where(sql`coalesce(groups.district_id, sites.district_id)`, '=', districtId);
-  }
-  return db
-    .selectFrom(taking.as('t'))
-    .select('t.check_id')
+  let query = withSummaries(db)
+    .selectFrom('report_check_groups as r')
+    .select('r.check_id')
     .select(sql<number>`count(*)`.as('groups'))
-    .select(sql<number>`coalesce(sum(t.agreed >= ${filter.outcomeCount}), 0)`.as('groups_agreed'))
-    .groupBy('t.check_id')
-    .execute();
+    .select(sql<number>`coalesce(sum(case when r.agreed >= ${filter.outcomeCount} then 1 else 0 end), 0)`.as('groups_agreed'))
+    .where('r.check_id', 'in', filter.checkIds)
+    .where('r.role_key', '=', filter.roleKey)
+    .where((eb) => groupIdVisible(eb, 'r.group_id', scope))
+    .groupBy('r.check_id');
+  if (filter.districtId !== null) query = query.where('r.district_id', '=', filter.districtId);
+  return query.execute();
 }
 
 export async function checksByIds(db: Db, ids: readonly number[]): Promise<ProgressCheck[]> {

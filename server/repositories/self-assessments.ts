@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Placement, SelfAssessment } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
+import { recordSubmissionInSummaries } from './report-summaries.js';
 
 export interface PlacementInput {
   outcomeCode: string;
@@ -65,12 +66,13 @@ export async function upsertPlacements(db: Db, selfAssessmentId: number, placeme
 
 /** Marks submitted once; submitting again keeps the first time. */
 export async function markSubmitted(db: Db, selfAssessmentId: number): Promise<void> {
-  await db
+  const result = await db
     .updateTable('self_assessments')
     .set({ submitted_at: isoNow() })
     .where('id', '=', selfAssessmentId)
     .where('submitted_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 1n) await recordSubmissionInSummaries(db, selfAssessmentId);
 }
 
 export interface GroupPlacement {

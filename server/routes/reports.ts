@@ -18,7 +18,7 @@ import { streamExportRows, type ExportRow } from '../repositories/export.js';
 import { consensusForGroup } from '../repositories/consensus.js';
 import { listDistricts } from '../repositories/organisation.js';
 import { listChecks } from '../repositories/progress-checks.js';
-import { checksByIds, countIndividualGroups, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
+import { checksByIds, countIndividualGroups, districtLevelCounts, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
 import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
@@ -26,7 +26,7 @@ import { whatTheTeamDid } from '../services/action-plans.js';
 import { actionCountsByGroup } from '../repositories/action-plans.js';
 import { checkState } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
-import { changeBetween, growthPoints, medianOfCounts, memberColumns, siteRows, sortSites, teamFindings } from '../services/reports.js';
+import { changeBetween, growthPoints, medianOfCounts, memberColumns, siteComparisonPage, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { sendCsv, UTF8_BOM } from './csv.js';
 import { dayIn } from '../services/network-time.js';
 import { idField } from './fields.js';
@@ -149,21 +149,10 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const checkId = query.check ?? (await latestCheckWithConsensus(app.db, viewer.scope, role.key, checks.map((c) => c.id))) ?? checks[0]?.id;
     const check = checkId === undefined ? undefined : (await visibleCheck(app.db, viewer.scope, checkId)).check;
     const principle = query.sort === 'overall' ? null : query.sort;
-    const [rows, individualGroups] =
-      check === undefined
-        ? [[], 0]
-        : await Promise.all([
-            siteComparison(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null, minGroupSize: app.config.minGroupSize }),
-            app.config.minGroupSize > 1 ? countIndividualGroups(app.db, viewer.scope, { checkId: check.id, roleKey: role.key, districtId: query.district ?? null }) : 0,
-          ]);
-    const sites = sortSites(siteRows(rows), map, principle);
-    const outcomeCount = role.outcomes.length;
-    const agreed = {
-      all: sites.filter((site) => site.cells.size >= outcomeCount).length,
-      some: sites.filter((site) => site.cells.size > 0 && site.cells.size < outcomeCount).length,
-      none: sites.filter((site) => site.cells.size === 0).length,
-    };
+    const siteFilter = check === undefined ? undefined : { checkId: check.id, roleKey: role.key, districtId: query.district ?? null, minGroupSize: app.config.minGroupSize };
     if (query.format === 'csv') {
+      // The export lists every site in full; the page below reads only the sites it shows.
+      const sites = sortSites(siteRows(siteFilter === undefined ? [] : await siteComparison(app.db, viewer.scope, siteFilter)), map, principle);
       return sendCsv(
         reply,
         `icmap-site-comparison-${check?.id ?? 'none'}-${role.key}`,
@@ -180,8 +169,15 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         ),
       );
     }
-    const pages = Math.max(1, Math.ceil(sites.length / SITES_PER_PAGE));
-    const shown = sites.slice((query.page - 1) * SITES_PER_PAGE, query.page * SITES_PER_PAGE);
+    const outcomeCount = role.outcomes.length;
+    const [{ sites: shown, total, agreed }, individualGroups] =
+      siteFilter === undefined
+        ? [{ sites: [], total: 0, agreed: { all: 0, some: 0, none: 0 } }, 0]
+        : await Promise.all([
+            siteComparisonPage(app.db, viewer.scope, { ...siteFilter, principle }, { page: query.page, perPage: SITES_PER_PAGE, outcomeCount }),
+            app.config.minGroupSize > 1 ? countIndividualGroups(app.db, viewer.scope, siteFilter) : 0,
+          ]);
+    const pages = Math.max(1, Math.ceil(total / SITES_PER_PAGE));
     const sections = outcomesByPrinciple(map, role);
     const principles = sections.map((section) => ({ code: section.principle.code, title: section.principle.title, outcomes: section.outcomes.map((o) => ({ code: o.code, title: o.title })) }));
     const today = dayIn(request.timeZone);
@@ -199,7 +195,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       principles,
       sites: shown,
       followThrough: shown.map((site) => ({ groupId: site.groupId, label: site.label, counts: actionCounts.find((row) => row.group_id === site.groupId) ?? { done: 0, overdue: 0, total: 0 } })),
-      total: sites.length,
+      total,
       agreed,
       outcomeCount,
       state: check === undefined ? undefined : checkState(check, today),
@@ -214,7 +210,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
           : siteHeatmapSvg({
               id: 'site-heatmap',
               title: `${role.name} consensus by site${check === undefined ? '' : `, ${check.name}`}`,
-              description: `Rows are sites (${shown.length} of ${sites.length}), columns the ${role.outcomes.length} outcomes; darker is closer to Level 1 (Ideal). Arrows show the change since each group's previous check; hatched cells are not yet agreed.`,
+              description: `Rows are sites (${shown.length} of ${total}), columns the ${role.outcomes.length} outcomes; darker is closer to Level 1 (Ideal). Arrows show the change since each group's previous check; hatched cells are not yet agreed.`,
               levelCount: map.levels.length,
               levelLabel: (level) => levelName(map, level),
               principles,
@@ -284,9 +280,13 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const latest = checks.filter((check) => checkState(check, today) === 'closed').at(-1);
     const before = latest === undefined ? undefined : checks[checks.indexOf(latest) - 1];
     const visibleDistricts = districts.filter((district) => district.archived_at === null);
+    const showSideBySide = query.district === undefined && visibleDistricts.length > 1 && latest !== undefined;
+    const districtRows = showSideBySide
+      ? await districtLevelCounts(app.db, viewer.scope, { roleKey: role.key, checkIds: [latest.id, ...(before === undefined ? [] : [before.id])] })
+      : [];
     // Counts per district, check and outcome, indexed once: the side-by-side table reads each many times.
     const districtCounts = new Map<string, number[]>();
-    for (const row of rows) {
+    for (const row of districtRows) {
       const key = `${row.district_id ?? 'none'}:${row.check_id}:${row.outcome_code}`;
       const counts = districtCounts.get(key) ?? map.levels.map(() => 0);
       counts[row.level - 1] = (counts[row.level - 1] ?? 0) + row.groups;
@@ -297,7 +297,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       return counts === undefined ? null : medianOfCounts(counts);
     };
     const sideBySide =
-      query.district === undefined && visibleDistricts.length > 1 && latest !== undefined
+      showSideBySide
         ? role.outcomes.map((outcome) => ({
             outcome,
             districts: visibleDistricts.map((district) => {

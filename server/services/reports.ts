@@ -3,9 +3,11 @@
  * needs for assistance and next steps; and show growth (lower level numbers) across checks.
  * Only consensus records and, within the privacy rules, anonymous spreads are used.
  */
+import type { AccessScope } from '../access/scope.js';
 import type { ConsensusRecord } from '../db/schema.js';
+import type { Db } from '../db/types.js';
 import type { IcMap, Role } from '../maps/schema.js';
-import type { LevelCountRow, SiteComparisonRow } from '../repositories/reports.js';
+import { siteCandidates, siteComparison, type LevelCountRow, type SiteComparisonRow, type SiteFilter } from '../repositories/reports.js';
 
 export type Change = 'up' | 'same' | 'down';
 
@@ -79,6 +81,54 @@ export function siteRows(rows: readonly SiteComparisonRow[]): SiteRow[] {
     site.cells.set(row.outcome_code, { level: row.level, dissent: row.dissent === 1, change: changeBetween(row.previous_level, row.level) });
   }
   return [...byGroup.values()];
+}
+
+/**
+ * The site comparison's order from the summaries' narrow rows (see sortSites): best mean first, over
+ * all outcomes or one principle's, a group with none agreed last; ties by name, then as given.
+ */
+export function orderSiteCandidates<T extends { group_name: string; site_name: string | null; levels: number; level_sum: number }>(
+  candidates: readonly T[],
+): (T & { label: string; mean: number })[] {
+  return candidates
+    .map((candidate) => ({ ...candidate, label: candidate.site_name ?? candidate.group_name, mean: candidate.levels === 0 ? Number.POSITIVE_INFINITY : candidate.level_sum / candidate.levels }))
+    .sort((a, b) => a.mean - b.mean || a.label.localeCompare(b.label));
+}
+
+export interface SiteComparisonPage {
+  /** The page's sites, in order. */
+  sites: SiteRow[];
+  /** Sites in the comparison, on every page. */
+  total: number;
+  /** Of those, how many agreed every outcome, some, or none yet. */
+  agreed: { all: number; some: number; none: number };
+}
+
+/**
+ * One page of the site comparison: sorted and counted from one narrow summary row per site, with the
+ * levels (and each one's previous check) read for the page's sites only.
+ */
+export async function siteComparisonPage(
+  db: Db,
+  scope: AccessScope,
+  filter: SiteFilter & { principle: string | null },
+  paging: { page: number; perPage: number; outcomeCount: number },
+): Promise<SiteComparisonPage> {
+  const ordered = orderSiteCandidates(await siteCandidates(db, scope, filter));
+  const page = ordered.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage);
+  const details = new Map(siteRows(await siteComparison(db, scope, { ...filter, groupIds: page.map((site) => site.group_id) })).map((site) => [site.groupId, site]));
+  return {
+    sites: page.flatMap((candidate) => {
+      const site = details.get(candidate.group_id);
+      return site === undefined ? [] : [{ ...site, mean: candidate.mean }];
+    }),
+    total: ordered.length,
+    agreed: {
+      all: ordered.filter((site) => site.agreed >= paging.outcomeCount).length,
+      some: ordered.filter((site) => site.agreed > 0 && site.agreed < paging.outcomeCount).length,
+      none: ordered.filter((site) => site.agreed === 0).length,
+    },
+  };
 }
 
 /** Sorts sites best first: by the mean level overall, or on one principle's outcomes; ties by name. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccessScope } from '../../server/access/load-scope.js';
 import type { AccessScope } from '../../server/access/scope.js';
+import { saveConsensusVersion } from '../../server/repositories/consensus.js';
 import { findPerson } from '../../server/repositories/people.js';
 import { openCheckAgreement } from '../../server/repositories/reports.js';
 import { openCheck } from '../../server/services/progress-checks.js';
@@ -19,10 +20,8 @@ async function scopeOf(personId: number): Promise<AccessScope> {
 
 async function agreeOn(groupId: number, codes: readonly string[]): Promise<void> {
   for (const code of codes) {
-    await f.app.db
-      .insertInto('consensus_records')
-      .values({ check_id: spring, group_id: groupId, outcome_code: code, level: 2, rationale: '', dissent: '', next_step: '', version: 1, updated_by: f.people.admin.id })
-      .execute();
+    // Through the repository, as the app records consensus: the report summaries count it in the same write.
+    await saveConsensusVersion(f.app.db, { checkId: spring, groupId, outcomeCode: code, level: 2, rationale: '', dissent: '', nextStep: '', recordedBy: f.people.admin.id }, 0);
   }
 }
 
