@@ -5,6 +5,7 @@
  * one action never overwrite each other.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { saveConsensusVersion } from '../../server/repositories/consensus.js';
 import { setGroupArchived } from '../../server/repositories/organisation.js';
 import { setPersonArchived } from '../../server/repositories/people.js';
 import type { Agent } from '../support/http.js';
@@ -263,7 +264,8 @@ describe('the site comparison', () => {
     for (const [team, persona] of [[f.groups.teamA1.id, f.newcomerA1.id], [f.groups.teamB1.id, f.people.memberB1.id]] as const) {
       await seedSubmitted(f, checkId, team, persona, () => 3);
       await f.app.db.updateTable('check_groups').set({ revealed_at: new Date().toISOString() }).where('check_id', '=', checkId).where('group_id', '=', team).execute();
-      await f.app.db.insertInto('consensus_records').values({ check_id: checkId, group_id: team, outcome_code: '1.1', level: 3, rationale: '', dissent: '', next_step: '', version: 1, updated_by: f.people.admin.id }).execute();
+      // Through the repository, as the app records consensus: the report summaries count it in the same write.
+      await saveConsensusVersion(f.app.db, { checkId, groupId: team, outcomeCode: '1.1', level: 3, rationale: '', dissent: '', nextStep: '', recordedBy: f.people.admin.id }, 0);
     }
     await f.app.db.updateTable('actions').set({ due_on: '2021-01-01' }).where('id', '=', f.actions.A1).execute();
     const hub = textOf(mainOf((await (await as('hubMember')).get(`/reports/sites?check=${checkId}`)).body));
