@@ -15,6 +15,7 @@ import { DEFAULT_TIME_ZONE } from '../services/network-time.js';
 import { deleteExpiredSessions } from '../repositories/sessions.js';
 import { settingOrInsert } from '../repositories/settings.js';
 import { newToken } from '../services/tokens.js';
+import { SignInRequiredError } from '../errors.js';
 import { deviceLabel } from '../services/devices.js';
 import { DatabaseSessionStore } from './session-store.js';
 import type { PageLocals } from './views.js';
@@ -59,14 +60,6 @@ const SESSION_TOUCH_MS = 10 * 60 * 1000;
 const ANONYMOUS_SESSION_LIFETIME_MS = 60 * 60 * 1000;
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
-/** Thrown by handlers that need a signed-in person; the error plugin sends them to the sign-in page. */
-export class SignInRequiredError extends Error {
-  override name = 'SignInRequiredError';
-  readonly statusCode = 401;
-  constructor() {
-    super('Please sign in to see this page.');
-  }
-}
 
 export function requireViewer(request: FastifyRequest): Viewer {
   if (request.viewer === null) throw new SignInRequiredError();

@@ -1,9 +1,9 @@
 /** The one error handler and the one not-found handler: friendly HTML pages, JSON under /api, no internals on 5xx. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { NotFoundError, OverloadedError, type NotFoundOptions } from '../errors.js';
+import { NotFoundError, OverloadedError, SignInRequiredError, type NotFoundOptions } from '../errors.js';
 import { isApiRequest, wantsJson } from '../negotiation.js';
-import { keepRefusedForm, SignInRequiredError } from './auth.js';
+import { keepRefusedForm } from './auth.js';
 
 /** Plain words for errors that plugins raise with terse messages. */
 const friendlyMessages: Record<string, string> = {

@@ -9,7 +9,7 @@ import { requireViewer, setFlash } from '../plugins/auth.js';
 import { listDistricts, listSites } from '../repositories/organisation.js';
 import { checkGroupProgress, checkProgressTotals, listChecks, notYetSubmitted, type CheckGroupProgress, type ProgressFilter } from '../repositories/progress-checks.js';
 import { checkSubject, mayManageCheck, visibleCheck } from '../services/check-access.js';
-import { ChangeRefusedError } from '../services/organisation.js';
+import { ChangeRefusedError } from '../errors.js';
 import { changeCheckDates, checkState, closeCheck, openCheck, reopenCheck } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
 import { sendCsv } from './csv.js';

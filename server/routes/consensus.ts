@@ -3,7 +3,7 @@ import { requireAllowed } from '../access/guard.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotFoundError } from '../errors.js';
+import { CheckNotOpenError, NotFoundError } from '../errors.js';
 import { placementStrip } from '../charts/placement-strip.js';
 import { findOutcome, levelName } from '../maps/catalog.js';
 import { compareLevels } from '../maps/level-changes.js';
@@ -16,7 +16,7 @@ import { revealCheckGroup, setCheckGroupShowsNames } from '../repositories/progr
 import { countSubmitted, submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, checkGroupSubject, type CheckGroupContext } from '../services/check-access.js';
 import { consensusAccessFor, draftedNextStep, recordConsensus, spreadFor, suggestNextStep, triageOrder, type OutcomeSpread } from '../services/consensus.js';
-import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
+import { checkState } from '../services/progress-checks.js';
 import { followThroughFor } from '../services/action-plans.js';
 import { checkboxField, idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';

@@ -1,17 +1,52 @@
 /** The map browser (no sign-in): a map, a role's rubric, an outcome across roles, and what changes between levels. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findPrinciple, outcomeAcrossRoles, outcomesByPrinciple } from '../maps/catalog.js';
+import { findOutcome, findPrinciple, findRole, outcomeAcrossRoles, outcomesByPrinciple, type MapCatalog } from '../maps/catalog.js';
+import type { IcMap, Outcome, Role } from '../maps/schema.js';
 import { adjacentLevelChanges } from '../maps/level-changes.js';
 import { NotFoundError } from '../errors.js';
-import { neighbouringOutcomes, requireMap, requireOutcome, requireRole } from '../services/map-browser.js';
-import { mapPath } from '../urls.js';
+import { neighbouringOutcomes } from '../services/map-browser.js';
+import { mapPath, rolePath } from '../urls.js';
 
 const segment = z.string().min(1).max(100);
 const mapParams = z.object({ mapId: segment });
 const roleParams = mapParams.extend({ roleKey: segment });
 const outcomeParams = mapParams.extend({ code: segment });
 const roleOutcomeParams = roleParams.extend({ code: segment });
+
+// A map, role or outcome by URL segment, or a 404 that says exactly what was not found and leads one level up.
+function requireMap(catalog: MapCatalog, mapId: string): IcMap {
+  const map = catalog.find(mapId);
+  if (map === undefined) {
+    throw new NotFoundError(`There is no IC map called "${mapId}".`, {
+      backHref: '/',
+      backLabel: 'See the maps that are available',
+    });
+  }
+  return map;
+}
+
+function requireRole(map: IcMap, roleKey: string): Role {
+  const role = findRole(map, roleKey);
+  if (role === undefined) {
+    throw new NotFoundError(`The map "${map.title}" has no role called "${roleKey}".`, {
+      backHref: mapPath(map),
+      backLabel: `See the roles of ${map.title}`,
+    });
+  }
+  return role;
+}
+
+function requireOutcome(map: IcMap, role: Role, code: string): Outcome {
+  const outcome = findOutcome(role, code);
+  if (outcome === undefined) {
+    throw new NotFoundError(`The ${role.name} map has no outcome "${code}".`, {
+      backHref: rolePath(map, role),
+      backLabel: `See the ${role.name} map`,
+    });
+  }
+  return outcome;
+}
 
 const mapRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/', async (_request, reply) => {

@@ -3,14 +3,14 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAllowed } from '../access/guard.js';
-import { NotFoundError } from '../errors.js';
+import { CheckNotOpenError, NotFoundError } from '../errors.js';
 import { wantsJson } from '../negotiation.js';
 import { levelName } from '../maps/catalog.js';
 import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
 import { roleOutcomePath } from '../urls.js';
-import { checkState, CheckNotOpenError } from '../services/progress-checks.js';
+import { checkState } from '../services/progress-checks.js';
 import {
   answersOf,
   EVIDENCE_MAX_LENGTH,

@@ -9,7 +9,7 @@ import { may } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
 import type { ActionKind, ActionStatus, Database } from '../db/schema.js';
 import type { Db } from '../db/types.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { ChangeRefusedError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { MapCatalog } from '../maps/catalog.js';
 import { findRole, outcomesByPrinciple, type PrincipleWithOutcomes } from '../maps/catalog.js';
 import type { IcMap, Role } from '../maps/schema.js';
@@ -17,7 +17,6 @@ import { actionsOfGroup, earlierConsensus, findAction, insertAction, saveActionV
 import { recordAudit } from '../repositories/audit.js';
 import { findGroup, listMembers, type GroupWithPlace, type Member } from '../repositories/organisation.js';
 import { findGroupInCheck } from '../repositories/progress-checks.js';
-import { ChangeRefusedError } from './organisation.js';
 import { todayUtc } from './progress-checks.js';
 import { actionPath, groupPath, withQuery } from '../urls.js';
 

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { may, type Place } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
 import type { ConsensusRecord, Database } from '../db/schema.js';
+import { StaleConsensusFormError } from '../errors.js';
 import type { IcMap, Outcome } from '../maps/schema.js';
 import { levelName } from '../maps/catalog.js';
 import { findConsensus, saveConsensusVersion, type ConsensusInput } from '../repositories/consensus.js';
@@ -199,14 +200,6 @@ export function draftedNextStep(map: IcMap, outcome: Outcome, level: number, typ
 export type RecordResult = { ok: true; version: number } | { ok: false; current: ConsensusRecord };
 
 /** Saves the agreed level unless someone else saved first; then their record comes back to be shown. */
-/** A consensus form whose version matches nothing stored: refused (409), nothing saved. */
-export class StaleConsensusFormError extends Error {
-  override name = 'StaleConsensusFormError';
-  readonly statusCode = 409;
-  constructor() {
-    super('This form is out of date: this outcome has no agreed level saved yet. Reload the page and save again. Nothing was saved.');
-  }
-}
 
 export async function recordConsensus(db: Kysely<Database>, input: ConsensusInput, expectedVersion: number): Promise<RecordResult> {
   return db.transaction().execute(async (trx) => {

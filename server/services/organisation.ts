@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { placeKindOfRole } from '../access/group-roles.js';
 import type { Database } from '../db/schema.js';
 import type { Db } from '../db/types.js';
+import { ChangeRefusedError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import { saveNetworkName, saveNetworkTimeZone } from '../repositories/network.js';
 import {
@@ -30,11 +31,6 @@ import { deleteSessionsOfPerson } from '../repositories/sessions.js';
 import { withdrawLinksNoLongerAllowed } from './access-links.js';
 import { auditSubject } from './audit.js';
 
-/** A change refused for a reason the person can fix; the message says what to do. */
-export class ChangeRefusedError extends Error {
-  override name = 'ChangeRefusedError';
-  readonly statusCode = 409;
-}
 
 type Audited<T> = (trx: Db) => Promise<T>;
 

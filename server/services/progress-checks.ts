@@ -8,19 +8,10 @@ import type { MapCatalog } from '../maps/catalog.js';
 import { recordAudit } from '../repositories/audit.js';
 import { activeGroupIds } from '../repositories/organisation.js';
 import { addCheckGroups, createCheck, setCheckClosedAt, setCheckDates } from '../repositories/progress-checks.js';
-import { ForbiddenError } from '../errors.js';
-import { ChangeRefusedError } from './organisation.js';
+import { ChangeRefusedError, ForbiddenError } from '../errors.js';
 
 export type CheckState = 'upcoming' | 'open' | 'closed';
 
-/** A change to answers or consensus of a check that is not open: refused, nothing saved. */
-export class CheckNotOpenError extends Error {
-  override name = 'CheckNotOpenError';
-  readonly statusCode = 409;
-  constructor(what: 'answers' | 'consensus') {
-    super(`This progress check is not open, so ${what === 'answers' ? 'answers' : 'consensus'} cannot be changed. Nothing was saved.`);
-  }
-}
 
 /** Today as YYYY-MM-DD in UTC, for tools that run outside a network (bench, fault drills). */
 export function todayUtc(now = new Date()): string {
