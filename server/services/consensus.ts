@@ -1,7 +1,7 @@
 /**
  * Team consensus: who may see the spread of placements and with which names, the spread per outcome,
- * a next step drafted from the level above, and recording the agreed level without overwriting a
- * colleague's save.
+ * a next step drafted from the level above, recording the agreed level without overwriting a
+ * colleague's save, and the facilitator's reveal and named-view choice (each with its audit entry).
  */
 import type { Kysely } from 'kysely';
 import { may, type Place } from '../access/policy.js';
@@ -12,7 +12,9 @@ import type { IcMap, Outcome } from '../maps/schema.js';
 import { levelName } from '../maps/catalog.js';
 import { findConsensus, saveConsensusVersion, type ConsensusInput } from '../repositories/consensus.js';
 import type { Db } from '../db/types.js';
+import { recordAudit } from '../repositories/audit.js';
 import { countActiveMembers } from '../repositories/organisation.js';
+import { revealCheckGroup, setCheckGroupShowsNames } from '../repositories/progress-checks.js';
 import { countSubmitted, type GroupPlacement } from '../repositories/self-assessments.js';
 import type { CheckGroupContext } from './check-access.js';
 import { checkState } from './progress-checks.js';
@@ -208,5 +210,48 @@ export async function recordConsensus(db: Kysely<Database>, input: ConsensusInpu
     // A version for an outcome with no record: the form was crafted or comes from another database.
     if (current === undefined) throw new StaleConsensusFormError();
     return { ok: false, current } as const;
+  });
+}
+
+/**
+ * Reveals the group's placements to its members, once; revealing again changes nothing. Revealing with
+ * members missing is allowed but only knowingly: the refusal says how many, for the page to ask again.
+ */
+export async function revealPlacements(
+  db: Kysely<Database>,
+  actorId: number,
+  context: CheckGroupContext,
+  counts: { submitted: number; members: number },
+  confirmed: boolean,
+): Promise<{ ok: true } | { ok: false; refusal: string }> {
+  if (context.checkGroup.revealed_at !== null) return { ok: true };
+  const { submitted, members } = counts;
+  const missing = Math.max(0, members - submitted);
+  if (missing > 0 && !confirmed) {
+    return { ok: false, refusal: `${missing} of ${members} members ${missing === 1 ? 'has' : 'have'} not submitted yet. Tick the box to reveal anyway, or wait for them.` };
+  }
+  await db.transaction().execute(async (trx) => {
+    await revealCheckGroup(trx, context.check.id, context.group.id, actorId);
+    await recordAudit(trx, { actorId, action: 'consensus.reveal', subject: `group:${context.group.id}`, detail: { checkId: context.check.id, submitted, members } });
+  });
+  return { ok: true };
+}
+
+/** Named view is chosen for one check, knowingly, before anyone has answered: answers given anonymously stay so. */
+export async function namedViewRefusal(db: Db, context: CheckGroupContext): Promise<string | undefined> {
+  if (checkState(context.check, context.today) !== 'open') return 'Names can only be switched on while the check is open.';
+  const submitted = await countSubmitted(db, context.check.id, context.group.id);
+  if (submitted > 0) {
+    return `${submitted} ${submitted === 1 ? 'member has' : 'members have'} already submitted without names showing, so names cannot be switched on in this check: answers given anonymously stay anonymous. Choose named view at the start of the next check.`;
+  }
+  return undefined;
+}
+
+/** Switches the group's named view for this check on or off, with an audit entry; the same choice again writes nothing. */
+export async function setNamedView(db: Kysely<Database>, actorId: number, context: CheckGroupContext, on: boolean): Promise<void> {
+  if ((context.checkGroup.shows_names === 1) === on) return;
+  await db.transaction().execute(async (trx) => {
+    await setCheckGroupShowsNames(trx, context.check.id, context.group.id, on, actorId);
+    await recordAudit(trx, { actorId, action: on ? 'consensus.named-view-on' : 'consensus.named-view-off', subject: `group:${context.group.id}`, detail: { checkId: context.check.id } });
   });
 }
