@@ -4,10 +4,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rolesAt, type PlaceKind } from '../access/group-roles.js';
 import { requireAllowed } from '../access/guard.js';
-import { may } from '../access/policy.js';
-import { requireViewer, setFlash } from '../plugins/auth.js';
-import { listDistricts, listGroups, listLedSites, listMembers, listSites } from '../repositories/organisation.js';
-import { findNetwork } from '../repositories/network.js';
+import type { Action } from '../access/policy.js';
+import type { AccessScope } from '../access/scope.js';
+import { districtPage, groupPage, networkPage, sitePage, type FormState } from '../pages/network.js';
+import { renderPage } from '../pages/render.js';
+import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
+import { listMembers } from '../repositories/organisation.js';
 import { findPersonByEmail } from '../repositories/people.js';
 import {
   addDistrict,
@@ -22,10 +24,8 @@ import {
   renameThing,
 } from '../services/organisation.js';
 import { districtFor, groupFor, siteFor } from '../services/organisation-access.js';
-import { findRole } from '../maps/catalog.js';
-import { rolePath } from '../urls.js';
+import { districtPath, groupPath, sitePath } from '../urls.js';
 import { checkboxField, emailField, idField, nameField, timeZoneField } from './fields.js';
-import { timeZoneChoices } from '../services/network-time.js';
 import { parseForm, type FormErrors } from './forms.js';
 
 const idParams = z.object({ id: idField });
@@ -46,247 +46,187 @@ const memberForm = z.object({
 });
 const facilitatorForm = z.object({ facilitator: checkboxField });
 
+/** Where a new group sits: the network hub, a district, or a site (and its district). */
+interface GroupPlace {
+  kind: PlaceKind;
+  districtId: number | null;
+  siteId: number | null;
+}
+
+/** A district, site or group: each is renamed and archived the same way, and districts and sites take new groups. */
+interface PlaceRoutes<T extends { id: number; name: string }> {
+  kind: 'district' | 'site' | 'group';
+  /** Its route, e.g. /districts/:id, and its address. */
+  route: string;
+  path: (id: number) => string;
+  /** Loads it if the viewer may do `action` to it (404 or 403 otherwise). */
+  load: (scope: AccessScope, id: number, action: Action) => Promise<T>;
+  /** Its page again, with a refused form's errors and values. */
+  page: (request: FastifyRequest, reply: FastifyReply, id: number, form?: FormState) => Promise<FastifyReply>;
+  /** Where a group added here sits; none where groups are added elsewhere. */
+  groupPlace?: (thing: T) => GroupPlace;
+}
+
 const networkRoutes: FastifyPluginAsyncZod = async (app) => {
-  // Groups use the network's current map; progress checks will pin a map version of their own.
-  const roleName = (key: string): string => app.maps.roleName(key);
-  const roleMapHref = (key: string): string | undefined => {
-    const map = app.maps.primary();
-    const role = findRole(map, key);
-    return role === undefined ? undefined : rolePath(map, role);
-  };
-  const roleOptions = (kind: PlaceKind) => rolesAt(kind).map((key) => ({ key, name: roleName(key) }));
+  const sources = { db: app.db, maps: app.maps };
 
-  // ---- the network overview ----
-
-  async function renderNetwork(request: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, values: Record<string, string> = {}) {
+  /** The network page again, with a refused form's errors and values. */
+  async function renderNetwork(request: FastifyRequest, reply: FastifyReply, form?: FormState) {
     const viewer = requireViewer(request);
     requireAllowed(viewer.scope, 'view', { kind: 'network' });
-    const [network, districts, hubGroups, ledSites] = await Promise.all([
-      findNetwork(app.db),
-      listDistricts(app.db, viewer.scope),
-      listGroups(app.db, viewer.scope, { network: true }),
-      may(viewer.scope, 'oversee', { kind: 'network' }) ? [] : listLedSites(app.db, viewer.scope),
-    ]);
-    return reply.view('pages/network/show', {
-      title: network?.name ?? 'Network',
-      nav: 'network',
-      network,
-      districts,
-      ledSites,
-      hubGroups,
-      canManage: may(viewer.scope, 'manage', { kind: 'network' }),
-      timeZones: timeZoneChoices(),
-      roleOptions: roleOptions('network'),
-      roleName,
-      errors,
-      values,
-    });
+    return renderPage(reply, 'pages/network/show', await networkPage(sources, viewer.scope, form));
   }
 
   app.get('/network', async (request, reply) => renderNetwork(request, reply));
 
-  app.post('/network', async (request, reply) => {
-    const viewer = requireViewer(request);
-    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
-    const form = parseForm(nameForm, request.body);
-    if (!form.ok) return renderNetwork(request, reply.code(422), { network_name: form.errors.name ?? '' }, form.values);
-    await renameNetwork(app.db, viewer.id, form.data.name);
-    setFlash(request, `The network is now called ${form.data.name}.`);
-    return reply.redirect('/network', 303);
-  });
-
-  app.post('/network/time-zone', async (request, reply) => {
-    const viewer = requireViewer(request);
-    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
-    const form = parseForm(timeZoneForm, request.body);
-    if (!form.ok) return renderNetwork(request, reply.code(422), { time_zone: form.errors.time_zone ?? '' }, form.values);
-    await changeNetworkTimeZone(app.db, viewer.id, form.data.time_zone);
-    setFlash(request, `Dates and times now show in ${form.data.time_zone}, and checks close at the end of their closing day there.`);
-    return reply.redirect('/network', 303);
-  });
-
-  app.post('/network/districts', async (request, reply) => {
-    const viewer = requireViewer(request);
-    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
-    const form = parseForm(nameForm, request.body);
-    if (!form.ok) return renderNetwork(request, reply.code(422), { district_name: form.errors.name ?? '' }, form.values);
-    const id = await addDistrict(app.db, viewer.id, form.data.name);
-    setFlash(request, `District ${form.data.name} created.`);
-    return reply.redirect(`/districts/${id}`, 303);
-  });
-
-  app.post('/network/groups', async (request, reply) => {
-    const viewer = requireViewer(request);
-    requireAllowed(viewer.scope, 'manage', { kind: 'network' });
-    const form = parseForm(groupForm('network'), request.body);
-    if (!form.ok) return renderNetwork(request, reply.code(422), { group_name: form.errors.name ?? form.errors.role_key ?? '' }, form.values);
-    const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: null, siteId: null });
-    setFlash(request, `Group ${form.data.name} created.`);
-    return reply.redirect(`/groups/${id}`, 303);
-  });
-
-  // ---- districts ----
-
-  async function renderDistrict(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, values: Record<string, string> = {}) {
-    const viewer = requireViewer(request);
-    const district = await districtFor(app.db, viewer.scope, id);
-    const [sites, groups] = await Promise.all([
-      listSites(app.db, viewer.scope, id),
-      listGroups(app.db, viewer.scope, { districtId: id }),
-    ]);
-    return reply.view('pages/network/district', {
-      title: district.name,
-      nav: 'network',
-      district,
-      sites,
-      groups,
-      canManage: may(viewer.scope, 'manage', { kind: 'district', id }),
-      roleOptions: roleOptions('district'),
-      roleName,
-      errors,
-      values,
+  /**
+   * One of the admin's forms on the network page: parsed, refused with the error beside its own field
+   * (`errorField`) and the page shown again, or applied and followed to where `apply` says.
+   */
+  function networkChange<S extends z.ZodType>(change: {
+    path: string;
+    form: S;
+    errorField: string;
+    errorOf: (errors: FormErrors) => string | undefined;
+    apply: (viewer: Viewer, data: z.output<S>) => Promise<{ flash: string; to: string }>;
+  }): void {
+    app.post(change.path, async (request, reply) => {
+      const viewer = requireViewer(request);
+      requireAllowed(viewer.scope, 'manage', { kind: 'network' });
+      const form = parseForm(change.form, request.body);
+      if (!form.ok) return renderNetwork(request, reply.code(422), { errors: { [change.errorField]: change.errorOf(form.errors) ?? '' }, values: form.values });
+      const { flash, to } = await change.apply(viewer, form.data);
+      setFlash(request, flash);
+      return reply.redirect(to, 303);
     });
   }
 
-  app.get('/districts/:id', { schema: { params: idParams } }, async (request, reply) => renderDistrict(request, reply, request.params.id));
-
-  app.post('/districts/:id', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    await districtFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(nameForm, request.body);
-    if (!form.ok) return renderDistrict(request, reply.code(422), request.params.id, { rename: form.errors.name ?? '' }, form.values);
-    await renameThing(app.db, viewer.id, 'district', request.params.id, form.data.name);
-    setFlash(request, `Renamed to ${form.data.name}.`);
-    return reply.redirect(`/districts/${request.params.id}`, 303);
+  networkChange({
+    path: '/network',
+    form: nameForm,
+    errorField: 'network_name',
+    errorOf: (errors) => errors.name,
+    apply: async (viewer, { name }) => {
+      await renameNetwork(app.db, viewer.id, name);
+      return { flash: `The network is now called ${name}.`, to: '/network' };
+    },
   });
 
-  app.post('/districts/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(archiveForm, request.body);
-    if (!form.ok) return renderDistrict(request, reply.code(422), request.params.id, form.errors, form.values);
-    await archiveThing(app.db, viewer.id, 'district', district.id, form.data.archived);
-    setFlash(request, form.data.archived ? `${district.name} is archived. Its history is kept.` : `${district.name} is active again.`);
-    return reply.redirect(`/districts/${district.id}`, 303);
+  networkChange({
+    path: '/network/time-zone',
+    form: timeZoneForm,
+    errorField: 'time_zone',
+    errorOf: (errors) => errors.time_zone,
+    apply: async (viewer, { time_zone: timeZone }) => {
+      await changeNetworkTimeZone(app.db, viewer.id, timeZone);
+      return { flash: `Dates and times now show in ${timeZone}, and checks close at the end of their closing day there.`, to: '/network' };
+    },
+  });
+
+  networkChange({
+    path: '/network/districts',
+    form: nameForm,
+    errorField: 'district_name',
+    errorOf: (errors) => errors.name,
+    apply: async (viewer, { name }) => {
+      const id = await addDistrict(app.db, viewer.id, name);
+      return { flash: `District ${name} created.`, to: districtPath(id) };
+    },
+  });
+
+  networkChange({
+    path: '/network/groups',
+    form: groupForm('network'),
+    errorField: 'group_name',
+    errorOf: (errors) => errors.name ?? errors.role_key,
+    apply: async (viewer, { name, role_key: roleKey }) => {
+      const id = await addGroup(app.db, viewer.id, { name, roleKey, districtId: null, siteId: null });
+      return { flash: `Group ${name} created.`, to: groupPath(id) };
+    },
+  });
+
+  /** Rename, archive or restore, and (where groups live) add a group: the same three forms on each place's page. */
+  function placeRoutes<T extends { id: number; name: string }>(place: PlaceRoutes<T>): void {
+    app.get(place.route, { schema: { params: idParams } }, async (request, reply) => place.page(request, reply, request.params.id));
+
+    app.post(place.route, { schema: { params: idParams } }, async (request, reply) => {
+      const viewer = requireViewer(request);
+      const thing = await place.load(viewer.scope, request.params.id, 'manage');
+      const form = parseForm(nameForm, request.body);
+      if (!form.ok) return place.page(request, reply.code(422), thing.id, { errors: { rename: form.errors.name ?? '' }, values: form.values });
+      await renameThing(app.db, viewer.id, place.kind, thing.id, form.data.name);
+      setFlash(request, `Renamed to ${form.data.name}.`);
+      return reply.redirect(place.path(thing.id), 303);
+    });
+
+    app.post(`${place.route}/archive`, { schema: { params: idParams } }, async (request, reply) => {
+      const viewer = requireViewer(request);
+      const thing = await place.load(viewer.scope, request.params.id, 'manage');
+      const form = parseForm(archiveForm, request.body);
+      if (!form.ok) return place.page(request, reply.code(422), thing.id, { errors: form.errors, values: form.values });
+      await archiveThing(app.db, viewer.id, place.kind, thing.id, form.data.archived);
+      setFlash(request, form.data.archived ? `${thing.name} is archived. Its history is kept.` : `${thing.name} is active again.`);
+      return reply.redirect(place.path(thing.id), 303);
+    });
+
+    const groupPlace = place.groupPlace;
+    if (groupPlace === undefined) return;
+    app.post(`${place.route}/groups`, { schema: { params: idParams } }, async (request, reply) => {
+      const viewer = requireViewer(request);
+      const thing = await place.load(viewer.scope, request.params.id, 'manage');
+      const where = groupPlace(thing);
+      const form = parseForm(groupForm(where.kind), request.body);
+      if (!form.ok) return place.page(request, reply.code(422), thing.id, { errors: { group_name: form.errors.name ?? form.errors.role_key ?? '' }, values: form.values });
+      const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: where.districtId, siteId: where.siteId });
+      setFlash(request, `Group ${form.data.name} created.`);
+      return reply.redirect(groupPath(id), 303);
+    });
+  }
+
+  const page =
+    <M extends object>(build: (scope: AccessScope, id: number, form?: FormState) => Promise<M>, render: (reply: FastifyReply, model: M) => FastifyReply) =>
+    async (request: FastifyRequest, reply: FastifyReply, id: number, form?: FormState) =>
+      render(reply, await build(requireViewer(request).scope, id, form));
+
+  const renderDistrict = page((scope, id, form?: FormState) => districtPage(sources, scope, id, form), (reply, model) => renderPage(reply, 'pages/network/district', model));
+  placeRoutes({
+    kind: 'district',
+    route: '/districts/:id',
+    path: (id) => districtPath(id),
+    load: (scope, id, action) => districtFor(app.db, scope, id, action),
+    page: renderDistrict,
+    groupPlace: (district) => ({ kind: 'district', districtId: district.id, siteId: null }),
   });
 
   app.post('/districts/:id/sites', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(nameForm, request.body);
-    if (!form.ok) return renderDistrict(request, reply.code(422), district.id, { site_name: form.errors.name ?? '' }, form.values);
+    if (!form.ok) return renderDistrict(request, reply.code(422), district.id, { errors: { site_name: form.errors.name ?? '' }, values: form.values });
     const id = await addSite(app.db, viewer.id, district.id, form.data.name);
     setFlash(request, `Site ${form.data.name} created.`);
-    return reply.redirect(`/sites/${id}`, 303);
+    return reply.redirect(sitePath(id), 303);
   });
 
-  app.post('/districts/:id/groups', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const district = await districtFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(groupForm('district'), request.body);
-    if (!form.ok) return renderDistrict(request, reply.code(422), district.id, { group_name: form.errors.name ?? form.errors.role_key ?? '' }, form.values);
-    const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: district.id, siteId: null });
-    setFlash(request, `Group ${form.data.name} created.`);
-    return reply.redirect(`/groups/${id}`, 303);
+  placeRoutes({
+    kind: 'site',
+    route: '/sites/:id',
+    path: (id) => sitePath(id),
+    load: (scope, id, action) => siteFor(app.db, scope, id, action),
+    page: page((scope, id, form) => sitePage(sources, scope, id, form), (reply, model) => renderPage(reply, 'pages/network/site', model)),
+    groupPlace: (site) => ({ kind: 'site', districtId: site.district_id, siteId: site.id }),
   });
 
-  // ---- sites ----
-
-  async function renderSite(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, values: Record<string, string> = {}) {
-    const viewer = requireViewer(request);
-    const site = await siteFor(app.db, viewer.scope, id);
-    const groups = await listGroups(app.db, viewer.scope, { siteId: id });
-    return reply.view('pages/network/site', {
-      title: site.name,
-      nav: 'network',
-      site,
-      groups,
-      canSeeDistrict: may(viewer.scope, 'view', { kind: 'district', id: site.district_id }),
-      canManage: may(viewer.scope, 'manage', { kind: 'site', id, districtId: site.district_id }),
-      roleOptions: roleOptions('site'),
-      roleName,
-      errors,
-      values,
-    });
-  }
-
-  app.get('/sites/:id', { schema: { params: idParams } }, async (request, reply) => renderSite(request, reply, request.params.id));
-
-  app.post('/sites/:id', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(nameForm, request.body);
-    if (!form.ok) return renderSite(request, reply.code(422), site.id, { rename: form.errors.name ?? '' }, form.values);
-    await renameThing(app.db, viewer.id, 'site', site.id, form.data.name);
-    setFlash(request, `Renamed to ${form.data.name}.`);
-    return reply.redirect(`/sites/${site.id}`, 303);
+  const renderGroup = page((scope, id, form?: FormState) => groupPage(sources, scope, id, form), (reply, model) => renderPage(reply, 'pages/network/group', model));
+  placeRoutes({
+    kind: 'group',
+    route: '/groups/:id',
+    path: (id) => groupPath(id),
+    load: (scope, id, action) => groupFor(app.db, scope, id, action),
+    page: renderGroup,
   });
 
-  app.post('/sites/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(archiveForm, request.body);
-    if (!form.ok) return renderSite(request, reply.code(422), site.id, form.errors, form.values);
-    await archiveThing(app.db, viewer.id, 'site', site.id, form.data.archived);
-    setFlash(request, form.data.archived ? `${site.name} is archived. Its history is kept.` : `${site.name} is active again.`);
-    return reply.redirect(`/sites/${site.id}`, 303);
-  });
-
-  app.post('/sites/:id/groups', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const site = await siteFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(groupForm('site'), request.body);
-    if (!form.ok) return renderSite(request, reply.code(422), site.id, { group_name: form.errors.name ?? form.errors.role_key ?? '' }, form.values);
-    const id = await addGroup(app.db, viewer.id, { name: form.data.name, roleKey: form.data.role_key, districtId: site.district_id, siteId: site.id });
-    setFlash(request, `Group ${form.data.name} created.`);
-    return reply.redirect(`/groups/${id}`, 303);
-  });
-
-  // ---- groups ----
-
-  async function renderGroup(request: FastifyRequest, reply: FastifyReply, id: number, errors: FormErrors = {}, values: Record<string, string> = {}) {
-    const viewer = requireViewer(request);
-    const group = await groupFor(app.db, viewer.scope, id);
-    const members = await listMembers(app.db, id);
-    return reply.view('pages/network/group', {
-      title: group.name,
-      nav: 'network',
-      group,
-      roleName: roleName(group.role_key),
-      mapHref: roleMapHref(group.role_key),
-      members,
-      // Teammates see each other's names; email addresses are for leaders and admins.
-      showEmails: may(viewer.scope, 'oversee', { kind: 'group', id, place: group.place }),
-      canSeeSite:
-        group.site_id !== null && group.place.districtId !== null && may(viewer.scope, 'view', { kind: 'site', id: group.site_id, districtId: group.place.districtId }),
-      canSeeDistrict: group.place.districtId !== null && may(viewer.scope, 'view', { kind: 'district', id: group.place.districtId }),
-      canManage: may(viewer.scope, 'manage', { kind: 'group', id, place: group.place }),
-      errors,
-      values,
-    });
-  }
-
-  app.get('/groups/:id', { schema: { params: idParams } }, async (request, reply) => renderGroup(request, reply, request.params.id));
-
-  app.post('/groups/:id', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(nameForm, request.body);
-    if (!form.ok) return renderGroup(request, reply.code(422), group.id, { rename: form.errors.name ?? '' }, form.values);
-    await renameThing(app.db, viewer.id, 'group', group.id, form.data.name);
-    setFlash(request, `Renamed to ${form.data.name}.`);
-    return reply.redirect(`/groups/${group.id}`, 303);
-  });
-
-  app.post('/groups/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
-    const form = parseForm(archiveForm, request.body);
-    if (!form.ok) return renderGroup(request, reply.code(422), group.id, form.errors, form.values);
-    await archiveThing(app.db, viewer.id, 'group', group.id, form.data.archived);
-    setFlash(request, form.data.archived ? `${group.name} is archived. Its history is kept.` : `${group.name} is active again.`);
-    return reply.redirect(`/groups/${group.id}`, 303);
-  });
+  // ---- a group's members ----
 
   app.post('/groups/:id/members', { schema: { params: idParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
@@ -294,21 +234,21 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const form = parseForm(memberForm, request.body);
     if (!form.ok) {
       const errors: FormErrors = form.errors.name === undefined ? { member_email: form.errors.email ?? form.errors.facilitator ?? '' } : { member_name: form.errors.name };
-      return renderGroup(request, reply.code(422), group.id, errors, form.values);
+      return renderGroup(request, reply.code(422), group.id, { errors, values: form.values });
     }
     const person = await findPersonByEmail(app.db, form.data.email);
     if (person === undefined) {
       if (form.data.name === '') {
         const error = `No one has the email address ${form.data.email} yet. Enter their name to add them to ICMap and to this group.`;
-        return renderGroup(request, reply.code(422), group.id, { member_name: error }, { email: form.data.email });
+        return renderGroup(request, reply.code(422), group.id, { errors: { member_name: error }, values: { email: form.data.email } });
       }
       await addNewMember(app.db, viewer.id, group.id, { name: form.data.name, email: form.data.email }, form.data.facilitator);
       setFlash(request, `${form.data.name} is new in ICMap and in ${group.name}${form.data.facilitator ? ' as a facilitator' : ''}. Hand them an invitation so they can sign in.`);
-      return reply.redirect(`/groups/${group.id}`, 303);
+      return reply.redirect(groupPath(group.id), 303);
     }
     await addMembership(app.db, viewer.id, group.id, person.id, form.data.facilitator);
     setFlash(request, `${person.name} is in ${group.name}${form.data.facilitator ? ' as a facilitator' : ''}.`);
-    return reply.redirect(`/groups/${group.id}`, 303);
+    return reply.redirect(groupPath(group.id), 303);
   });
 
   app.post('/groups/:id/members/:personId/remove', { schema: { params: memberParams } }, async (request, reply) => {
@@ -316,22 +256,22 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
     await removeMembership(app.db, viewer.id, group.id, request.params.personId);
     setFlash(request, 'Removed from the group.');
-    return reply.redirect(`/groups/${group.id}`, 303);
+    return reply.redirect(groupPath(group.id), 303);
   });
 
   app.post('/groups/:id/members/:personId/facilitator', { schema: { params: memberParams } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'manage');
     const form = parseForm(facilitatorForm, request.body);
-    if (!form.ok) return renderGroup(request, reply.code(422), group.id, form.errors, form.values);
+    if (!form.ok) return renderGroup(request, reply.code(422), group.id, { errors: form.errors, values: form.values });
     const members = await listMembers(app.db, group.id);
     const member = members.find((candidate) => candidate.person_id === request.params.personId);
     if (member === undefined) {
-      return renderGroup(request, reply.code(422), group.id, { form: 'That person is not in this group.' });
+      return renderGroup(request, reply.code(422), group.id, { errors: { form: 'That person is not in this group.' }, values: {} });
     }
     await addMembership(app.db, viewer.id, group.id, member.person_id, form.data.facilitator);
     setFlash(request, `${member.name} ${form.data.facilitator ? 'now facilitates' : 'no longer facilitates'} ${group.name}.`);
-    return reply.redirect(`/groups/${group.id}`, 303);
+    return reply.redirect(groupPath(group.id), 303);
   });
 };
 
