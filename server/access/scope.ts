@@ -14,8 +14,3 @@ export interface AccessScope {
   /** Groups the person facilitates. */
   facilitatedGroupIds: readonly number[];
 }
-
-/** True when the person leads something (a district or a site) or sees the whole network. */
-export function hasOverview(scope: AccessScope): boolean {
-  return scope.seesWholeNetwork || scope.ledDistrictIds.length > 0 || scope.ledSiteIds.length > 0;
-}

@@ -3,6 +3,7 @@
  * needs doing; a leader's groups and their progress; a facilitator's group and its next step; a member's
  * time needed, then what happens next.
  */
+import { may } from '../access/policy.js';
 import type { AccessScope } from '../access/scope.js';
 import type { Db } from '../db/types.js';
 import { countPeopleWaitingToSignIn } from '../repositories/people.js';
@@ -65,7 +66,7 @@ export interface HomeModel {
 export async function homeModel(db: Db, viewer: { id: number; isNetworkAdmin: boolean; scope: AccessScope }, rows: readonly PersonCheckRow[], today = todayUtc()): Promise<HomeModel> {
   const scope = viewer.scope;
   const model: HomeModel = { adminChecks: [], todo: [], ledSites: [], ledDistricts: [], teamSteps: [], memberSteps: [] };
-  const leads = scope.seesWholeNetwork || scope.ledDistrictIds.length > 0 || scope.ledSiteIds.length > 0;
+  const leads = may(scope, 'view', { kind: 'network' });
   const openChecks = leads ? (await listChecks(db, scope)).filter((check) => checkState(check, today) === 'open') : [];
 
   if (viewer.isNetworkAdmin) {
