@@ -1,7 +1,6 @@
 /** CSV downloads: every file ICMap writes starts with a UTF-8 byte order mark, so Excel reads "López" as López. */
 import type { FastifyReply } from 'fastify';
-
-export const UTF8_BOM = '\uFEFF';
+import { UTF8_BOM } from '../services/csv.js';
 
 export function sendCsv(reply: FastifyReply, name: string, csv: string): FastifyReply {
   return reply

@@ -1,6 +1,4 @@
 /** Reports: a team's consensus heatmap and findings, the site comparison and role growth, each with its table and CSV. */
-import { Readable } from 'node:stream';
-import { setImmediate } from 'node:timers/promises';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,9 +10,7 @@ import { siteHeatmapSvg } from '../charts/site-heatmap.js';
 import { NotFoundError } from '../errors.js';
 import { levelName, outcomesByPrinciple } from '../maps/catalog.js';
 import type { IcMap } from '../maps/schema.js';
-import { openDatabase } from '../db/connection.js';
 import { requireViewer, type Viewer } from '../plugins/auth.js';
-import { streamExportRows, type ExportRow } from '../repositories/export.js';
 import { consensusForGroup } from '../repositories/consensus.js';
 import { listDistricts } from '../repositories/organisation.js';
 import { listChecks } from '../repositories/progress-checks.js';
@@ -26,8 +22,9 @@ import { whatTheTeamDid } from '../services/action-plans.js';
 import { actionCountsByGroup } from '../repositories/action-plans.js';
 import { checkState } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
-import { changeBetween, growthPoints, medianOfCounts, memberColumns, siteComparisonPage, siteRows, sortSites, teamFindings } from '../services/reports.js';
-import { sendCsv, UTF8_BOM } from './csv.js';
+import { changeBetween, districtMedians, growthPoints, memberColumns, siteComparisonPage, siteRows, sortSites, teamFindings } from '../services/reports.js';
+import { fullExport } from '../services/export.js';
+import { sendCsv } from './csv.js';
 import { dayIn } from '../services/network-time.js';
 import { idField } from './fields.js';
 
@@ -284,18 +281,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const districtRows = showSideBySide
       ? await districtLevelCounts(app.db, viewer.scope, { roleKey: role.key, checkIds: [latest.id, ...(before === undefined ? [] : [before.id])] })
       : [];
-    // Counts per district, check and outcome, indexed once: the side-by-side table reads each many times.
-    const districtCounts = new Map<string, number[]>();
-    for (const row of districtRows) {
-      const key = `${row.district_id ?? 'none'}:${row.check_id}:${row.outcome_code}`;
-      const counts = districtCounts.get(key) ?? map.levels.map(() => 0);
-      counts[row.level - 1] = (counts[row.level - 1] ?? 0) + row.groups;
-      districtCounts.set(key, counts);
-    }
-    const byDistrict = (districtId: number, checkId: number | undefined, code: string): number | null => {
-      const counts = checkId === undefined ? undefined : districtCounts.get(`${districtId}:${checkId}:${code}`);
-      return counts === undefined ? null : medianOfCounts(counts);
-    };
+    const byDistrict = districtMedians(districtRows, map.levels.length);
     const sideBySide =
       showSideBySide
         ? role.outcomes.map((outcome) => ({
@@ -339,54 +325,12 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
 
 export default reportRoutes;
 
-const EXPORT_FIELDS = ['check', 'check_opens_on', 'district', 'site', 'group', 'role', 'member', 'outcome', 'placement', 'consensus_level', 'rationale', 'dissent', 'next_step'];
-
-/** CSV text of the full export, a thousand rows at a time, so a network-sized export never sits in memory. */
-async function* exportCsv(rows: AsyncGenerator<ExportRow[]>): AsyncGenerator<string> {
-  yield `${UTF8_BOM}${EXPORT_FIELDS.join(',')}\r\n`;
-  let batch: (string | number | null)[][] = [];
-  const flush = (): string => {
-    const text = `${safeCsv(EXPORT_FIELDS, batch).split('\r\n').slice(1).join('\r\n')}\r\n`;
-    batch = [];
-    return text;
-  };
-  for await (const chunk of rows) {
-    for (const row of chunk) {
-      batch.push([
-        row.check_name,
-        row.opens_on,
-        row.district_name,
-        row.site_name,
-        row.group_name,
-        row.role_key,
-        row.member_number === null ? null : `member ${row.member_number}`,
-        row.outcome_code,
-        row.member_number === null ? null : row.not_sure === 1 ? 'not sure' : row.placement,
-        row.consensus_level,
-        row.rationale,
-        row.dissent,
-        row.next_step,
-      ]);
-      if (batch.length >= 1000) {
-        yield flush();
-        // better-sqlite3 reads synchronously: give other requests a turn between batches.
-        await setImmediate();
-      }
-    }
-  }
-  if (batch.length > 0) yield flush();
-}
-
 /** GET /admin/export.csv: every check's placements (numbered, never named, only where privacy allows) and consensus. */
 export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/admin/export.csv', async (request, reply) => {
     const viewer = requireViewer(request);
     requireAllowed(viewer.scope, 'export', { kind: 'administration' });
-    // A file database gets a connection of its own, so a long export never holds up other requests (WAL lets it read alongside).
-    const own = app.config.databasePath === ':memory:' ? undefined : openDatabase(app.config.databasePath);
-    const db = own?.db ?? app.db;
-    const stream = Readable.from(exportCsv(streamExportRows(db, app.config.minGroupSize)));
-    stream.on('close', () => void own?.close());
+    const stream = fullExport(app.db, app.config);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="icmap-export.csv"')

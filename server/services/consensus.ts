@@ -49,7 +49,7 @@ export interface ConsensusState {
 }
 
 /**
- * The privacy rules of PRODUCT.md: members see their group's spread once the facilitator reveals it,
+ * The privacy rules (README, "Progress checks and consensus", Privacy): members see their group's spread once the facilitator reveals it,
  * named only if the group chose so for this check; anyone above the group (school, district and hub
  * leaders, admins) sees it only as an anonymous aggregate, only from `minGroupSize` submissions and
  * only once the check has closed. While a check is open its submissions change, so two looks at the

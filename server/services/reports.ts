@@ -233,3 +233,24 @@ export function memberColumns(
   });
   return { columns, cells };
 }
+
+/**
+ * Each district's median agreed level per check and outcome, from level counts indexed once (the
+ * growth page's side-by-side table reads each many times); null where a district agreed nothing.
+ */
+export function districtMedians(
+  rows: readonly (LevelCountRow & { district_id: number | null })[],
+  levelCount: number,
+): (districtId: number, checkId: number | undefined, outcomeCode: string) => number | null {
+  const counts = new Map<string, number[]>();
+  for (const row of rows) {
+    const key = `${row.district_id ?? 'none'}:${row.check_id}:${row.outcome_code}`;
+    const levels = counts.get(key) ?? Array.from({ length: levelCount }, () => 0);
+    levels[row.level - 1] = (levels[row.level - 1] ?? 0) + row.groups;
+    counts.set(key, levels);
+  }
+  return (districtId, checkId, outcomeCode) => {
+    const levels = checkId === undefined ? undefined : counts.get(`${districtId}:${checkId}:${outcomeCode}`);
+    return levels === undefined ? null : medianOfCounts(levels);
+  };
+}

@@ -3,7 +3,7 @@
  * the HTML of the consensus page and of meeting mode), who may reveal, and recording the agreed level
  * without ever overwriting a colleague's save.
  *
- * The privacy rules under test (PRODUCT.md, "Privacy"):
+ * The privacy rules under test (README, "Progress checks and consensus", Privacy; server/services/consensus.ts `consensusAccess`):
  * - before the facilitator reveals, nobody sees placements, not even the facilitator;
  * - after the reveal, members see the spread, anonymous unless the group chose named view for this
  *   check (only before anyone submitted);
