@@ -10,5 +10,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a page to catch up; its 1 s default is too short on a busy machine.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
