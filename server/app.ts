@@ -110,7 +110,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(formbody);
   await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
-  await app.register(databasePlugin, { databasePath: config.databasePath, busyTimeoutMs: config.databaseBusyTimeoutMs, slowQueryMs: config.slowQueryMs });
+  await app.register(databasePlugin, { settings: config, slowQueryMs: config.slowQueryMs });
   await app.register(metricsPlugin, { token: config.metricsToken });
   // Sheds load (503 + Retry-After, through the error handler) while the event loop is saturated; /healthz and /metrics still answer.
   await app.register(underPressure, {

@@ -43,6 +43,19 @@ const environmentSchema = z.object({
     .default(3000),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('data/icmap.sqlite'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, message: 'must be a PostgreSQL URL such as postgres://icmap@db.example.org:5432/icmap' })
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ message: 'must be a whole number from 1 to 200' })
+    .int('must be a whole number from 1 to 200')
+    .min(1, 'must be a whole number from 1 to 200')
+    .max(200, 'must be a whole number from 1 to 200')
+    .default(10),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL schema name: lower-case letters, digits and _, not starting with a digit')
+    .optional(),
   DATABASE_BUSY_TIMEOUT_MS: z.coerce
     .number({ message: 'must be a whole number of milliseconds from 0 to 60000' })
     .int('must be a whole number of milliseconds from 0 to 60000')
@@ -119,6 +132,12 @@ export interface Config {
   host: string;
   /** A file path, or ":memory:" for a throw-away database (tests). */
   databasePath: string;
+  /** PostgreSQL instead of SQLite: the server's URL (DATABASE_PATH is then unused). */
+  databaseUrl: string | undefined;
+  /** PostgreSQL: the most connections one ICMap process keeps open. */
+  databasePoolSize: number;
+  /** PostgreSQL: a schema of ICMap's own inside the database (created if missing); unset: the server's default (public). */
+  databaseSchema: string | undefined;
   /** How long a query waits for another connection's lock (a backup, a second process) before the request answers 503. */
   databaseBusyTimeoutMs: number;
   mapsDir: string;
@@ -171,7 +190,7 @@ export function loadConfig(
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);
-      const shown = key === 'ICMAP_ADMIN_PASSWORD' || key === 'METRICS_TOKEN' ? '(hidden)' : JSON.stringify(present[key]);
+      const shown = key === 'ICMAP_ADMIN_PASSWORD' || key === 'METRICS_TOKEN' || key === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(present[key]);
       return `  ${key}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -197,6 +216,9 @@ export function loadConfig(
     host: values.HOST,
     databasePath:
       values.DATABASE_PATH === ':memory:' ? ':memory:' : path.resolve(cwd, values.DATABASE_PATH),
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    databaseSchema: values.DATABASE_SCHEMA,
     databaseBusyTimeoutMs: values.DATABASE_BUSY_TIMEOUT_MS,
     mapsDir: path.resolve(cwd, values.MAPS_DIR),
     logLevel: values.LOG_LEVEL,

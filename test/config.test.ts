@@ -11,6 +11,9 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       databasePath: path.join(cwd, 'data/icmap.sqlite'),
+      databaseUrl: undefined,
+      databasePoolSize: 10,
+      databaseSchema: undefined,
       databaseBusyTimeoutMs: 5000,
       mapsDir: path.join(cwd, 'data/maps'),
       logLevel: 'info',
@@ -113,6 +116,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('selects PostgreSQL with DATABASE_URL, with its pool size and schema', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://icmap:secret@db.example.org:5432/icmap', DATABASE_POOL_SIZE: '20', DATABASE_SCHEMA: 'icmap_hub' }, { cwd });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://icmap:secret@db.example.org:5432/icmap', databasePoolSize: 20, databaseSchema: 'icmap_hub' });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.example.org/icmap' }, { cwd }).databaseUrl).toBe('postgresql://db.example.org/icmap');
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL without showing it (it may hold a password)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://icmap:secret@db.example.org/icmap' }, { cwd })).toThrow(
+      'DATABASE_URL=(hidden): must be a PostgreSQL URL such as postgres://icmap@db.example.org:5432/icmap',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://icmap:secret@db.example.org/icmap' }, { cwd })).not.toThrow(/secret/);
+  });
+
   it('keeps ":memory:" as an in-memory database rather than a file path', () => {
     expect(loadConfig({ DATABASE_PATH: ':memory:' }, { cwd }).databasePath).toBe(':memory:');
   });
@@ -133,6 +149,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.5, evil' }, 'TRUST_PROXY="10.0.0.5, evil": must be false, a number of proxy hops'],
     [{ REQUEST_TIMEOUT_MS: '10' }, 'REQUEST_TIMEOUT_MS="10": must be a whole number of milliseconds from 1000 to 600000'],
     [{ MIN_GROUP_SIZE: '0' }, 'MIN_GROUP_SIZE="0": must be a whole number from 1 to 50'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE="0": must be a whole number from 1 to 200'],
+    [{ DATABASE_SCHEMA: 'Icmap; drop' }, 'DATABASE_SCHEMA="Icmap; drop": must be a PostgreSQL schema name'],
     [{ PUBLIC_URL: 'icmap.example.org' }, 'PUBLIC_URL="icmap.example.org": must be an http(s) URL'],
     [{ SLOW_QUERY_MS: 'slow' }, 'SLOW_QUERY_MS="slow": must be a whole number of milliseconds from 0 to 600000'],
     [{ MAX_EVENT_LOOP_DELAY_MS: '-5' }, 'MAX_EVENT_LOOP_DELAY_MS="-5": must be a whole number of milliseconds from 0 to 60000'],

@@ -1,14 +1,20 @@
-/** Opens the embedded SQLite database with the pragmas ICMap's durability promise depends on. */
+/**
+ * Opens ICMap's database: the embedded SQLite file with the pragmas its durability promise depends
+ * on, or, when DATABASE_URL names one, a PostgreSQL server (postgres.ts). The one place that chooses.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type LogConfig } from 'kysely';
 import { FOLD_FUNCTION, foldText } from './fold.js';
+import type { DialectName } from './dialect.js';
+import { openPostgres } from './postgres.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
+  dialect: DialectName;
   /** Closes the connection; WAL content is checkpointed into the main file by SQLite on close. */
   close: () => Promise<void>;
 }
@@ -39,5 +45,46 @@ export function openDatabase(databasePath: string, options: { busyTimeoutMs?: nu
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
-  return { db, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** The settings that say which database to open (a subset of Config). */
+export interface DatabaseSettings {
+  databasePath: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  databaseSchema: string | undefined;
+  databaseBusyTimeoutMs: number;
+}
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else the SQLite file at DATABASE_PATH. */
+export async function openConfiguredDatabase(settings: DatabaseSettings, options: { log?: LogConfig } = {}): Promise<DatabaseHandle> {
+  if (settings.databaseUrl !== undefined) {
+    return openPostgres({
+      url: settings.databaseUrl,
+      poolSize: settings.databasePoolSize,
+      schema: settings.databaseSchema,
+      busyTimeoutMs: settings.databaseBusyTimeoutMs,
+      log: options.log,
+    });
+  }
+  return openDatabase(settings.databasePath, { busyTimeoutMs: settings.databaseBusyTimeoutMs, ...(options.log === undefined ? {} : { log: options.log }) });
+}
+
+/**
+ * A connection of its own for a long read (the CSV export), so it never holds up other requests: a
+ * second SQLite connection (WAL lets it read alongside), or undefined where the shared handle already
+ * serves it (PostgreSQL's pool; an in-memory SQLite database, which no other connection can see).
+ */
+export function openLongReader(settings: DatabaseSettings): DatabaseHandle | undefined {
+  if (settings.databaseUrl !== undefined || settings.databasePath === ':memory:') return undefined;
+  return openDatabase(settings.databasePath);
+}
+
+/** Where the configured database is, for messages (never the URL's password). */
+export function describeDatabase(settings: DatabaseSettings): string {
+  if (settings.databaseUrl === undefined) return settings.databasePath;
+  const url = new URL(settings.databaseUrl);
+  url.password = '';
+  return `${url.toString()}${settings.databaseSchema === undefined ? '' : ` (schema ${settings.databaseSchema})`}`;
 }

@@ -6,8 +6,12 @@
  * rolls back alone and its caller gets its error, the others still commit. No caller is answered
  * before the commit is on disk; if the commit itself fails, every caller in the batch gets that
  * error and nothing of the batch is written.
+ *
+ * SQLite only: on PostgreSQL each runs as a transaction of its own, side by side on the pool's
+ * connections, and the server's own group commit shares the flushes to disk.
  */
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect.js';
 import type { Database } from './schema.js';
 
 /**
@@ -110,6 +114,7 @@ function queueOf(db: Kysely<Database>): CommitQueue {
 
 /** Runs `work` in a transaction that may share its commit with others arriving at the same moment. */
 export function commitTogether<T>(db: Kysely<Database>, work: Work<T>): Promise<T> {
+  if (dialectOf(db) === 'postgres') return db.transaction().execute(work);
   return queueOf(db).run(work);
 }
 

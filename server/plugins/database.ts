@@ -2,7 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
-import { openDatabase } from '../db/connection.js';
+import { openConfiguredDatabase, type DatabaseSettings } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
 
@@ -12,7 +12,7 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ databasePath: string; busyTimeoutMs: number; slowQueryMs: number }>(
+export default fp<{ settings: DatabaseSettings; slowQueryMs: number }>(
   async (app, options) => {
     // Which request a query runs for, so a slow-query warning names it (reqId, as its other log lines).
     // A commit shared by several survey saves (group commit) is logged under the request that started it.
@@ -20,8 +20,7 @@ export default fp<{ databasePath: string; busyTimeoutMs: number; slowQueryMs: nu
     app.addHook('onRequest', (request, _reply, done) => {
       currentRequest.run(request.id, done);
     });
-    const { db, close } = openDatabase(options.databasePath, {
-      busyTimeoutMs: options.busyTimeoutMs,
+    const { db, close } = await openConfiguredDatabase(options.settings, {
       log: (event) => {
         if (event.level === 'query' && event.queryDurationMillis >= options.slowQueryMs) {
           app.log.warn(
@@ -31,7 +30,13 @@ export default fp<{ databasePath: string; busyTimeoutMs: number; slowQueryMs: nu
         }
       },
     });
-    const applied = await migrateToLatest(db);
+    let applied: string[];
+    try {
+      applied = await migrateToLatest(db);
+    } catch (error) {
+      await close();
+      throw error;
+    }
     if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
     app.decorate('db', db);
     app.addHook('onClose', async () => {

@@ -1,7 +1,7 @@
 /** The full export: every check's placements (numbered, never named, only where privacy allows) and consensus, as a CSV stream. */
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
-import { openDatabase } from '../db/connection.js';
+import { openLongReader, type DatabaseSettings } from '../db/connection.js';
 import type { Db } from '../db/types.js';
 import { streamExportRows, type ExportRow } from '../repositories/export.js';
 import { safeCsv, UTF8_BOM } from './csv.js';
@@ -45,11 +45,11 @@ async function* exportCsv(rows: AsyncGenerator<ExportRow[]>): AsyncGenerator<str
 }
 
 /**
- * The export as a stream of CSV text. A file database gets a connection of its own, closed when the
- * stream ends, so a long export never holds up other requests (WAL lets it read alongside).
+ * The export as a stream of CSV text. Where it helps, a connection of its own, closed when the stream
+ * ends, so a long export never holds up other requests (an SQLite file: WAL lets it read alongside).
  */
-export function fullExport(db: Db, options: { databasePath: string; minGroupSize: number }): Readable {
-  const own = options.databasePath === ':memory:' ? undefined : openDatabase(options.databasePath);
+export function fullExport(db: Db, options: DatabaseSettings & { minGroupSize: number }): Readable {
+  const own = openLongReader(options);
   const stream = Readable.from(exportCsv(streamExportRows(own?.db ?? db, options.minGroupSize)));
   stream.on('close', () => void own?.close());
   return stream;
