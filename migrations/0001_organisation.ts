@@ -1,10 +1,13 @@
 /** The network's structure: network > districts > sites > groups (people assessing against one role's map) > members. */
 import { type Kysely, sql } from 'kysely';
+import { autoId, createPostgresHelpers, isPostgres, nowText } from './dialect.js';
 
 // Migrations are frozen in time: they take Kysely<any> and never import application code.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+  const now = nowText(db);
+  const id = autoId(db);
+  await createPostgresHelpers(db);
 
   // One installation is one network: a single row, created by the first-run setup.
   await db.schema
@@ -16,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('districts')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('created_at', 'text', (col) => col.notNull().defaultTo(now))
     .addColumn('archived_at', 'text')
@@ -24,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('sites')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('district_id', 'integer', (col) => col.notNull().references('districts.id'))
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('created_at', 'text', (col) => col.notNull().defaultTo(now))
@@ -34,7 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('people')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('email', 'text', (col) => col.notNull().unique().modifyEnd(sql`collate nocase`))
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('is_network_admin', 'integer', (col) => col.notNull().defaultTo(0))
@@ -43,11 +46,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (col) => col.notNull().defaultTo(now))
     .addColumn('archived_at', 'text')
     .execute();
+  // SQLite's `collate nocase` makes the unique email case-blind; PostgreSQL's nocase orders only, so the index says it.
+  if (isPostgres(db)) await db.schema.createIndex('people_email_nocase').on('people').column(sql`lower(email)`).unique().execute();
 
   // A group sits at exactly one place: the network (hub team), a district or a site.
   await db.schema
     .createTable('groups')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('role_key', 'text', (col) => col.notNull())
     .addColumn('district_id', 'integer', (col) => col.references('districts.id'))

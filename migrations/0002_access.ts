@@ -1,9 +1,11 @@
 /** Access: server-side sessions, invitation and reset links, sign-in throttling, roster imports and the audit log. */
 import { type Kysely, sql } from 'kysely';
+import { autoId, nowText } from './dialect.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+  const now = nowText(db);
+  const id = autoId(db);
 
   // Installation secrets generated on first start (never in the repository).
   await db.schema
@@ -28,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One-time links: first-run setup (no person yet), invitations and password resets.
   await db.schema
     .createTable('access_links')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('token_hash', 'text', (col) => col.notNull().unique())
     .addColumn('purpose', 'text', (col) => col.notNull().check(sql`purpose in ('setup', 'invitation', 'reset')`))
     .addColumn('person_id', 'integer', (col) => col.references('people.id'))
@@ -42,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('sign_in_failures')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('email', 'text', (col) => col.notNull().modifyEnd(sql`collate nocase`))
     .addColumn('at', 'text', (col) => col.notNull())
     .execute();
@@ -51,7 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // An uploaded roster waits here between preview and confirmation.
   await db.schema
     .createTable('roster_imports')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('uploaded_by', 'integer', (col) => col.notNull().references('people.id'))
     .addColumn('file_name', 'text', (col) => col.notNull())
     .addColumn('contents', 'text', (col) => col.notNull())
@@ -68,7 +70,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('audit_events')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('actor_id', 'integer', (col) => col.references('people.id'))
     .addColumn('action', 'text', (col) => col.notNull())
     .addColumn('subject', 'text', (col) => col.notNull())

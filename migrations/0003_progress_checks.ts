@@ -1,14 +1,16 @@
 /** Progress checks: who takes part, each person's self-assessment and placements, and each group's consensus with its revisions. */
 import { type Kysely, sql } from 'kysely';
+import { autoId, nowText } from './dialect.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+  const now = nowText(db);
+  const id = autoId(db);
 
   // A check pins the map version it uses, so later map edits never change an old check.
   await db.schema
     .createTable('progress_checks')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('map_id', 'text', (col) => col.notNull())
     .addColumn('map_version', 'text', (col) => col.notNull())
@@ -35,7 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One self-assessment per person, group and check: the unique key makes a double submit harmless.
   await db.schema
     .createTable('self_assessments')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('check_id', 'integer', (col) => col.notNull().references('progress_checks.id'))
     .addColumn('group_id', 'integer', (col) => col.notNull().references('groups.id'))
     .addColumn('person_id', 'integer', (col) => col.notNull().references('people.id'))
@@ -76,7 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('consensus_revisions')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('check_id', 'integer', (col) => col.notNull().references('progress_checks.id'))
     .addColumn('group_id', 'integer', (col) => col.notNull().references('groups.id'))
     .addColumn('outcome_code', 'text', (col) => col.notNull())

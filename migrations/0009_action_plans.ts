@@ -1,14 +1,16 @@
 /** Follow-through: actions that carry a consensus next step (owners, due date, status, signed progress notes) and requests for the hub's help. */
 import { type Kysely, sql } from 'kysely';
+import { autoId, nowText } from './dialect.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+  const now = nowText(db);
+  const id = autoId(db);
 
   // An action belongs to a group and an outcome; check_id names the check whose consensus it follows (if any).
   await db.schema
     .createTable('actions')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('group_id', 'integer', (col) => col.notNull().references('groups.id'))
     .addColumn('check_id', 'integer', (col) => col.references('progress_checks.id'))
     .addColumn('outcome_code', 'text', (col) => col.notNull())
@@ -35,7 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Progress notes are signed and dated: "what have we done".
   await db.schema
     .createTable('action_notes')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('action_id', 'integer', (col) => col.notNull().references('actions.id'))
     .addColumn('author_id', 'integer', (col) => col.notNull().references('people.id'))
     .addColumn('body', 'text', (col) => col.notNull())
@@ -47,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A facilitator asks the hub for help on an outcome; the hub answers, assigns one of its members and closes it.
   await db.schema
     .createTable('assistance_requests')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('group_id', 'integer', (col) => col.notNull().references('groups.id'))
     .addColumn('check_id', 'integer', (col) => col.references('progress_checks.id'))
     .addColumn('outcome_code', 'text', (col) => col.notNull())
