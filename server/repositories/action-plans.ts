@@ -155,8 +155,8 @@ export async function actionCountsByGroup(db: Db, scope: AccessScope, groupIds: 
   return db
     .selectFrom('actions')
     .select('actions.group_id')
-    .select(sql<number>`sum(status = 'done')`.as('done'))
-    .select(sql<number>`sum(status in ('planned', 'in-progress') and due_on < ${today})`.as('overdue'))
+    .select(sql<number>`sum(case when status = 'done' then 1 else 0 end)`.as('done'))
+    .select(sql<number>`sum(case when status in ('planned', 'in-progress') and due_on < ${today} then 1 else 0 end)`.as('overdue'))
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .where('actions.group_id', 'in', groupIds)
     .where((eb) => actionVisible(eb, scope))
@@ -185,14 +185,14 @@ export async function allActionsForExport(db: Db): Promise<ExportActionRow[]> {
   const result = await sql<ExportActionRow>`
     select a.id as action_id, d.name as district_name, s.name as site_name, g.name as group_name, pc.name as check_name,
       a.outcome_code, a.what, a.kind, a.due_on, a.status,
-      (select group_concat(p.name, '; ') from action_owners o join people p on p.id = o.person_id where o.action_id = a.id) as owners,
+      (select string_agg(p.name, '; ') from action_owners o join people p on p.id = o.person_id where o.action_id = a.id) as owners,
       (select count(*) from action_notes n where n.action_id = a.id) as notes, a.updated_at
     from actions a
     join groups g on g.id = a.group_id
     left join sites s on s.id = g.site_id
     left join districts d on d.id = coalesce(g.district_id, s.district_id)
     left join progress_checks pc on pc.id = a.check_id
-    order by d.name, s.name, g.name, a.outcome_code, a.id`.execute(db);
+    order by d.name nulls first, s.name nulls first, g.name, a.outcome_code, a.id`.execute(db);
   return result.rows;
 }
 

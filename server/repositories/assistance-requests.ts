@@ -110,10 +110,11 @@ export async function hubMembers(db: Db): Promise<{ person_id: number; name: str
     .innerJoin('groups', 'groups.id', 'group_members.group_id')
     .innerJoin('people', 'people.id', 'group_members.person_id')
     .select(['people.id as person_id', 'people.name'])
-    .distinct()
     .where('groups.role_key', '=', 'hub-team')
     .where('groups.archived_at', 'is', null)
     .where('people.archived_at', 'is', null)
+    // One row per person (grouped, not distinct: PostgreSQL orders a distinct list only by what it selects).
+    .groupBy(['people.id', 'people.name'])
     .orderBy(sql`people.name collate nocase`)
     .execute();
 }

@@ -66,10 +66,10 @@ async function* streamCheckRows(db: Db, checkId: number, minGroupSize: number): 
   const rows = db
     .selectFrom(sql<ExportRow>`(${query})`.as('export_rows'))
     .selectAll()
-    .orderBy('district_name')
-    .orderBy('site_name')
+    .orderBy('district_name', (ob) => ob.asc().nullsFirst())
+    .orderBy('site_name', (ob) => ob.asc().nullsFirst())
     .orderBy('group_name')
-    .orderBy('member_number')
+    .orderBy('member_number', (ob) => ob.asc().nullsFirst())
     .orderBy('outcome_code')
     .stream(1000);
   let chunk: ExportRow[] = [];

@@ -52,7 +52,7 @@ export async function findDistrictByName(db: Db, name: string): Promise<District
   return db
     .selectFrom('districts')
     .selectAll()
-    .where(sql<boolean>`name = ${name} collate nocase`)
+    .where(sql<boolean>`lower(name) = lower(${name})`)
     .orderBy('id')
     .executeTakeFirst();
 }
@@ -121,7 +121,7 @@ export async function findSiteByName(db: Db, districtId: number, name: string): 
     .selectFrom('sites')
     .selectAll()
     .where('district_id', '=', districtId)
-    .where(sql<boolean>`name = ${name} collate nocase`)
+    .where(sql<boolean>`lower(name) = lower(${name})`)
     .orderBy('id')
     .executeTakeFirst();
 }

@@ -87,7 +87,7 @@ export async function listPeople(db: Db, scope: AccessScope, query: PeopleQuery)
   const [people, count] = await Promise.all([
     base
       .select(summaryColumns)
-      .select(sql<number>`people.password_hash is not null`.as('can_sign_in'))
+      .select(sql<number>`case when people.password_hash is not null then 1 else 0 end`.as('can_sign_in'))
       .orderBy(sql`people.name collate nocase`)
       .orderBy('people.id')
       .limit(query.limit)
@@ -156,7 +156,7 @@ export async function membershipsForScope(
     .selectFrom('group_members')
     .innerJoin('groups', 'groups.id', 'group_members.group_id')
     .select(['groups.id as group_id', 'groups.role_key', 'group_members.is_facilitator', 'groups.district_id', 'groups.site_id'])
-    .select(sql<number>`groups.archived_at is not null`.as('archived'))
+    .select(sql<number>`case when groups.archived_at is not null then 1 else 0 end`.as('archived'))
     .where('group_members.person_id', '=', personId)
     .execute();
 }

@@ -201,9 +201,9 @@ export async function checkProgressTotals(db: Db, checkId: number, scope: Access
       sql<number>`count(*)`.as('groups'),
       sql<number>`coalesce(sum(f.member_count), 0)`.as('members'),
       sql<number>`coalesce(sum(f.submitted_count), 0)`.as('submitted'),
-      sql<number>`coalesce(sum(f.member_count > 0 and f.submitted_count >= f.member_count), 0)`.as('groups_submitted'),
-      sql<number>`coalesce(sum(f.revealed_at is not null), 0)`.as('groups_revealed'),
-      sql<number>`coalesce(sum(f.agreed_count >= ${filter.outcomeCount}), 0)`.as('groups_agreed'),
+      sql<number>`coalesce(sum(case when f.member_count > 0 and f.submitted_count >= f.member_count then 1 else 0 end), 0)`.as('groups_submitted'),
+      sql<number>`coalesce(sum(case when f.revealed_at is not null then 1 else 0 end), 0)`.as('groups_revealed'),
+      sql<number>`coalesce(sum(case when f.agreed_count >= ${filter.outcomeCount} then 1 else 0 end), 0)`.as('groups_agreed'),
       sql<number>`coalesce(sum(f.agreed_count), 0)`.as('outcomes_agreed'),
     ])
     .executeTakeFirstOrThrow();
@@ -223,8 +223,8 @@ export async function checkGroupProgress(
   if (filter.sort === 'submitted') query = query.orderBy(sql`case when p.member_count = 0 then 1.0 else p.submitted_count * 1.0 / p.member_count end`);
   if (filter.sort === 'agreed') query = query.orderBy('p.agreed_count').orderBy(sql`p.revealed_at is not null`);
   query = query
-    .orderBy(sql`p.district_name collate nocase`)
-    .orderBy(sql`p.site_name collate nocase`)
+    .orderBy(sql`p.district_name collate nocase nulls first`)
+    .orderBy(sql`p.site_name collate nocase nulls first`)
     .orderBy(sql`p.group_name collate nocase`)
     .orderBy('p.group_id');
   if (page !== undefined) query = query.limit(page.limit).offset(page.offset);
@@ -353,7 +353,7 @@ export async function checksForPerson(db: Db, personId: number): Promise<PersonC
       'group_members.is_facilitator',
       'self_assessments.submitted_at',
     ])
-    .select(sql<number>`self_assessments.id is not null`.as('has_draft'))
+    .select(sql<number>`case when self_assessments.id is not null then 1 else 0 end`.as('has_draft'))
     .where('group_members.person_id', '=', personId)
     .where('groups.archived_at', 'is', null)
     .orderBy('progress_checks.closes_on')

@@ -3,8 +3,9 @@ import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kyse
 import type { AccessScope } from '../access/scope.js';
 import type { Database } from '../db/schema.js';
 
-const nothing = sql<SqlBool>`0`;
-const everything = sql<SqlBool>`1`;
+// Comparisons, not 0 and 1: PostgreSQL wants a boolean where SQLite takes any number.
+const nothing = sql<SqlBool>`1 = 0`;
+const everything = sql<SqlBool>`1 = 1`;
 
 export function districtVisible(
   eb: ExpressionBuilder<Database, 'districts'>,

@@ -3,6 +3,7 @@
  * ICMAP_ADMIN_PASSWORD (unattended installs) or issues a one-time setup link that `npm start` prints.
  */
 import type { Kysely } from 'kysely';
+import { takeTurns } from '../db/dialect.js';
 import type { Database, Person } from '../db/schema.js';
 import type { Db } from '../db/types.js';
 import { consumeAccessLink, insertAccessLink, revokeUnusedLinks } from '../repositories/access-links.js';
@@ -70,12 +71,20 @@ export async function prepareFirstRun(
       email: initialAdmin.email,
       password: initialAdmin.password,
     };
-    await db.transaction().execute((trx) => createFirstAdmin(trx, admin, passwordHash));
-    return { state: 'admin-created', email: normaliseEmail(initialAdmin.email) };
+    const created = await db.transaction().execute(async (trx) => {
+      // Processes starting together on one PostgreSQL: the first creates the admin, the others find it there.
+      await takeTurns(trx, 'first-run setup');
+      if (!(await needsSetup(trx))) return false;
+      await createFirstAdmin(trx, admin, passwordHash);
+      return true;
+    });
+    return created ? { state: 'admin-created', email: normaliseEmail(initialAdmin.email) } : { state: 'ready' };
   }
   const token = newToken();
   const expiresAt = new Date(now + SETUP_LINK_LIFETIME_MS).toISOString();
   await db.transaction().execute(async (trx) => {
+    // Processes starting together on one PostgreSQL issue their links one after another.
+    await takeTurns(trx, 'first-run setup');
     await revokeUnusedLinks(trx, 'setup', null);
     await insertAccessLink(trx, { token, purpose: 'setup', personId: null, createdBy: null, expiresAt });
   });
@@ -90,6 +99,8 @@ export async function completeSetup(db: Kysely<Database>, token: string, admin: 
   if (link.state !== 'usable' || link.link.purpose !== 'setup') return { ok: false, reason: 'link' };
   const passwordHash = await hashPassword(admin.password);
   return db.transaction().execute(async (trx) => {
+    // Two setups completing at once on different processes: the second waits, then finds it done.
+    await takeTurns(trx, 'first-run setup');
     if (!(await needsSetup(trx))) return { ok: false, reason: 'done' } as const;
     if (!(await consumeAccessLink(trx, link.link.id))) return { ok: false, reason: 'link' } as const;
     return { ok: true, person: await createFirstAdmin(trx, admin, passwordHash) } as const;

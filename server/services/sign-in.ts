@@ -4,6 +4,7 @@
  * One answer for an unknown email and a wrong password, warnings included.
  */
 import type { Kysely } from 'kysely';
+import { takeTurns } from '../db/dialect.js';
 import type { Database, Person } from '../db/schema.js';
 import type { Db } from '../db/types.js';
 import { recordAudit } from '../repositories/audit.js';
@@ -43,7 +44,8 @@ export function normaliseEmail(email: string): string {
 }
 
 /**
- * Attempts from one address take turns (in this process): when an attempt reserves its place, every
+ * Attempts from one address take turns (in this process; across processes the reservation below
+ * takes turns in the database too): when an attempt reserves its place, every
  * earlier attempt from that address has settled (a success removed its reservation, a failure kept
  * it), so the address limit counts exactly the failures, and a thousand guesses sent at once cannot
  * all pass it. A staff room's sign-ins simply queue: the hashing takes turns anyway (passwords.ts).
@@ -61,24 +63,29 @@ function inAddressLane<T>(address: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-export function signIn(db: Db, attempt: SignInAttempt, now?: number): Promise<SignInResult> {
+export function signIn(db: Kysely<Database>, attempt: SignInAttempt, now?: number): Promise<SignInResult> {
   return inAddressLane(attempt.address, () => attemptSignIn(db, attempt, now ?? Date.now()));
 }
 
-async function attemptSignIn(db: Db, attempt: SignInAttempt, now: number): Promise<SignInResult> {
+async function attemptSignIn(db: Kysely<Database>, attempt: SignInAttempt, now: number): Promise<SignInResult> {
   const email = normaliseEmail(attempt.email);
   const accountSince = new Date(now - ACCOUNT_THROTTLE.windowMs).toISOString();
   // The attempt is counted as a failure before the (slow) password check, atomically with the
   // limits' counts: ten guesses sent at once get five checks, not ten. Counted for any address,
   // known or not, so the lock does not reveal which accounts exist.
-  const reserved = await reserveSignInAttempt(db, {
-    email,
-    address: attempt.address,
-    accountSince,
-    accountMax: ACCOUNT_THROTTLE.maxFailures,
-    addressSince: new Date(now - ADDRESS_WINDOW_MS).toISOString(),
-    addressMax: attempt.addressLimit,
-    at: new Date(now).toISOString(),
+  // Several processes on one PostgreSQL: reservations for the same account or address take turns,
+  // so the count and the write stay one step (SQLite's single writer already makes them one).
+  const reserved = await db.transaction().execute(async (trx) => {
+    await takeTurns(trx, `sign-in account ${email}`, `sign-in address ${attempt.address}`);
+    return reserveSignInAttempt(trx, {
+      email,
+      address: attempt.address,
+      accountSince,
+      accountMax: ACCOUNT_THROTTLE.maxFailures,
+      addressSince: new Date(now - ADDRESS_WINDOW_MS).toISOString(),
+      addressMax: attempt.addressLimit,
+      at: new Date(now).toISOString(),
+    });
   });
   if (reserved === undefined) {
     const accountFailures = await countSignInFailuresSince(db, email, accountSince);
