@@ -1,6 +1,7 @@
 /** The one error handler and the one not-found handler: friendly HTML pages, JSON under /api, no internals on 5xx. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { NotFoundError, OverloadedError, SignInRequiredError, type NotFoundOptions } from '../errors.js';
 import { isApiRequest, wantsJson } from '../negotiation.js';
 import { keepRefusedForm } from './auth.js';
@@ -85,9 +86,10 @@ export default fp(
         const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
         return reply.redirect(`/sign-in${next}`, 303);
       }
-      if (error.code?.startsWith('SQLITE_BUSY') === true || error.code?.startsWith('SQLITE_LOCKED') === true) {
-        // Another connection (a backup, a second process) held the database past the busy timeout.
-        // The statement failed and its transaction rolled back: say so, and when to try again.
+      if (isDatabaseUnavailable(error)) {
+        // Another connection (a backup, a second process) held the database past the busy timeout, or
+        // PostgreSQL is busy, restarting or failing over. The statement failed and its transaction
+        // rolled back: say so, and when to try again.
         request.log.warn({ err: error }, 'database busy');
         request.server.metrics.databaseBusy();
         const message = 'ICMap’s database is busy for a moment (a backup or maintenance may be running). Nothing was saved from this request. Please try again in a few seconds.';

@@ -19,9 +19,19 @@ export function parseCommandLine(argv: readonly string[], options: NonNullable<P
   }
 }
 
-/** DATABASE_PATH as ICMap resolves it; only that variable is read, so an unrelated bad one does not stop an ops tool. */
+/**
+ * DATABASE_PATH as ICMap resolves it; only the database variables are read, so an unrelated bad one
+ * does not stop an ops tool. The tools copy SQLite files: with DATABASE_URL (PostgreSQL) they refuse
+ * and point at PostgreSQL's own tools.
+ */
 export function configuredDatabasePath(): string {
-  return loadConfig({ DATABASE_PATH: process.env.DATABASE_PATH }, { isTerminal: false }).databasePath;
+  const config = loadConfig({ DATABASE_PATH: process.env.DATABASE_PATH, DATABASE_URL: process.env.DATABASE_URL }, { isTerminal: false });
+  if (config.databaseUrl !== undefined) {
+    throw new OpsError(
+      'this tool is for the SQLite database, and DATABASE_URL names a PostgreSQL server: back it up with pg_dump and restore it with pg_restore (README, "Running on PostgreSQL"). Nothing was done.',
+    );
+  }
+  return config.databasePath;
 }
 
 /** How a tool's failure is told and what it exits with: usage problems print the usage and exit 2, failures exit 1. */
