@@ -12,6 +12,8 @@ const slow = ['test/ops/**/*.test.ts', 'test/demo/cli.test.ts'];
 export default defineConfig({
   test: {
     pool: 'forks',
+    // With TEST_DATABASE_URL: a schema prefix for this run, and its schemas dropped at the end.
+    globalSetup: ['test/postgres-setup.ts'],
     // Cheap password hashes (see server/services/passwords.ts); child processes inherit it.
     env: { NODE_ENV: 'test', ICMAP_TEST_HASH_COST: 'low' },
     projects: [

@@ -1,10 +1,10 @@
 import type { Session } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../server/db/connection.js';
-import { migrateToLatest } from '../../server/db/migrator.js';
+import type { DatabaseHandle } from '../../server/db/connection.js';
 import { DatabaseSessionStore } from '../../server/plugins/session-store.js';
 import { createPerson } from '../../server/repositories/people.js';
 import { deleteSessionsOfPerson } from '../../server/repositories/sessions.js';
+import { openMigratedTestDatabase } from '../helpers.js';
 
 let handle: DatabaseHandle | undefined;
 afterEach(async () => {
@@ -35,8 +35,7 @@ const promised = {
 
 describe('the session store', () => {
   it('never brings back a session revoked while a request was still using it', async () => {
-    handle = openDatabase(':memory:');
-    await migrateToLatest(handle.db);
+    handle = await openMigratedTestDatabase();
     const personId = await createPerson(handle.db, { email: 'ana@elm.test', name: 'Ana' });
     const store = new DatabaseSessionStore(handle.db, 60_000, 1_000);
     const expires = new Date(Date.now() + 60_000).toISOString();
@@ -50,8 +49,7 @@ describe('the session store', () => {
   });
 
   it('skips a save that changes nothing but keeps one that changes the data', async () => {
-    handle = openDatabase(':memory:');
-    await migrateToLatest(handle.db);
+    handle = await openMigratedTestDatabase();
     const store = new DatabaseSessionStore(handle.db, 60_000, 60_000);
     const expires = new Date(Date.now() + 60_000).toISOString();
     await promised.set(store, 'session-2', { cookie: { expires } });

@@ -3,17 +3,16 @@
  * installs from before it existed get UTC and their admins are told; a check closes at the end of its
  * closing day in that zone (America/Chicago around the daylight-saving changes); times show in it.
  */
-import { Kysely, sql, SqliteDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrations } from '../../migrations/index.js';
-import { migrateToLatest } from '../../server/db/migrator.js';
+import { migrateToLatest, migratorFor } from '../../server/db/migrator.js';
 import { findNetwork, saveNetworkTimeZone } from '../../server/repositories/network.js';
 import { canonicalTimeZone, dateTimeIn, dayIn } from '../../server/services/network-time.js';
 import { checkState } from '../../server/services/progress-checks.js';
 import type { Agent } from '../support/http.js';
 import { buildNetworkFixture, type NetworkFixture, type PersonaName } from '../support/network-fixture.js';
+import { openTestDatabase } from '../helpers.js';
 import { mainOf, openCheck, personas, savePage, selfUrl, textOf } from './helpers.js';
 
 describe('days and times in a time zone', () => {
@@ -64,17 +63,18 @@ describe('days and times in a time zone', () => {
 
 describe('an install from before the time zone', () => {
   it('upgrades to UTC, marked as not chosen', async () => {
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+    const handle = await openTestDatabase();
+    const db = handle.db;
     try {
       const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005'));
-      const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+      const { error } = await (await migratorFor(db, before)).migrateToLatest();
       expect(error).toBeUndefined();
       await sql`insert into network (id, name) values (1, 'Old network')`.execute(db);
       expect(await migrateToLatest(db)).toContain('0005_network_time_zone');
       const network = await findNetwork(db);
       expect(network).toMatchObject({ name: 'Old network', time_zone: 'UTC', time_zone_chosen_at: null });
     } finally {
-      await db.destroy();
+      await handle.close();
     }
   });
 });

@@ -1,40 +1,72 @@
 /**
- * When another connection holds the database's write lock past DATABASE_BUSY_TIMEOUT_MS (a backup
- * tool, a second process), a save answers 503 with Retry-After and a plain message, never a 500,
- * writes nothing, and works again once the lock is gone. Runs on a file database: an in-memory one
- * has no second connection.
+ * When another connection holds what a save needs past DATABASE_BUSY_TIMEOUT_MS (a backup tool, a
+ * second process), a save answers 503 with Retry-After and a plain message, never a 500, writes
+ * nothing, and works again once the lock is gone. SQLite: another connection holds the file's write
+ * lock (a file database: an in-memory one has no second connection). PostgreSQL: another connection
+ * holds a lock on the survey's tables past lock_timeout.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPostgres } from '../helpers.js';
 import type { Agent } from '../support/http.js';
 import { buildNetworkFixture, type NetworkFixture } from '../support/network-fixture.js';
 import { assessmentOf, checkTables, openCheck, personas, savePage, selfUrl, versionIn } from '../checks/helpers.js';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'icmap-busy-'));
 let f: NetworkFixture;
-let other: SQLite.Database;
+/** Takes and lets go of a lock, from a connection of its own, that makes a survey save wait. */
+let locker: { lock: () => Promise<void>; unlock: () => Promise<void>; close: () => Promise<void> };
 
 beforeAll(async () => {
-  f = await buildNetworkFixture({ databasePath: path.join(folder, 'icmap.sqlite'), databaseBusyTimeoutMs: 200 });
-  other = new SQLite(path.join(folder, 'icmap.sqlite'));
+  if (onPostgres) {
+    f = await buildNetworkFixture({ databaseBusyTimeoutMs: 200 });
+    const client = new pg.Client({ connectionString: f.app.config.databaseUrl, options: `-c search_path=${f.app.config.databaseSchema ?? 'public'}` });
+    await client.connect();
+    locker = {
+      // EXCLUSIVE lets the page be read but no row be written, as SQLite's write lock does.
+      lock: async () => {
+        await client.query('begin');
+        await client.query('lock table self_assessments, placements in exclusive mode');
+      },
+      unlock: async () => {
+        await client.query('rollback');
+      },
+      close: () => client.end(),
+    };
+  } else {
+    f = await buildNetworkFixture({ databasePath: path.join(folder, 'icmap.sqlite'), databaseBusyTimeoutMs: 200 });
+    const other = new SQLite(path.join(folder, 'icmap.sqlite'));
+    locker = {
+      lock: async () => {
+        other.exec('begin immediate');
+      },
+      unlock: async () => {
+        other.exec('rollback');
+      },
+      close: async () => {
+        other.close();
+      },
+    };
+  }
 });
 
 afterAll(async () => {
-  other.close();
+  await locker.close();
   await f.app.close();
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-/** Holds the write lock from a second connection while `during` runs. */
+/** Holds the lock from a second connection while `during` runs. */
 async function whileLocked<T>(during: () => Promise<T>): Promise<T> {
-  other.exec('begin immediate');
+  await locker.lock();
   try {
     return await during();
   } finally {
-    other.exec('rollback');
+    await locker.unlock();
   }
 }
 

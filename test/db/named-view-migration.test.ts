@@ -3,11 +3,11 @@
  * anonymously becomes named: a group's old "show names" switch reaches no check, closed or open.
  */
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
-import { openDatabase, type DatabaseHandle } from '../../server/db/connection.js';
-import { migrateToLatest } from '../../server/db/migrator.js';
+import type { DatabaseHandle } from '../../server/db/connection.js';
+import { migrateToLatest, migratorFor } from '../../server/db/migrator.js';
+import { openTestDatabase } from '../helpers.js';
 
 let handle: DatabaseHandle | undefined;
 afterEach(async () => {
@@ -17,10 +17,10 @@ afterEach(async () => {
 
 describe('migration 0006: named view per check', () => {
   it('existing group-wide named flags carry to no check (closed or open), are noted in the audit log, and the group column goes', async () => {
-    handle = openDatabase(':memory:');
+    handle = await openTestDatabase();
     const db = handle.db;
     const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0006'));
-    const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    const { error } = await (await migratorFor(db, before)).migrateToLatest();
     expect(error).toBeUndefined();
 
     await sql`insert into people (id, email, name) values (1, 'fay@example.test', 'Fay')`.execute(db);
@@ -40,8 +40,7 @@ describe('migration 0006: named view per check', () => {
       { check_id: 2, group_id: 1, shows_names: 0 },
       { check_id: 2, group_id: 2, shows_names: 0 },
     ]);
-    const columns = await sql<{ name: string }>`select name from pragma_table_info('groups')`.execute(db);
-    expect(columns.rows.map((column) => column.name)).not.toContain('shows_names');
+    await expect(sql`select shows_names from groups`.execute(db)).rejects.toThrow(/no such column: shows_names|column "shows_names" does not exist/);
     const audit = await db.selectFrom('audit_events').select(['action', 'subject', 'actor_id']).execute();
     expect(audit).toEqual([{ action: 'group.named-view-retired', subject: 'group:1', actor_id: null }]);
   });

@@ -1,6 +1,7 @@
 /** The prepared-statement cache under Kysely: statements are reused, never while busy, and the cache stays bounded. */
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { onPostgres } from '../helpers.js';
 import { withStatementCache } from '../../server/db/statement-cache.js';
 
 let sqlite: SQLite.Database;
@@ -14,7 +15,8 @@ afterEach(() => {
   if (sqlite.open) sqlite.close();
 });
 
-describe('withStatementCache', () => {
+// SQLite only: on PostgreSQL the pg driver and the server keep their own prepared statements.
+describe.skipIf(onPostgres)('withStatementCache', () => {
   it('hands back the same prepared statement for the same SQL, and answers correctly with new parameters', () => {
     const cached = withStatementCache(sqlite);
     const first = cached.prepare('select n from numbers where n > ?');

@@ -13,7 +13,8 @@ import SQLite from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { onPostgres } from '../helpers.js';
 import { migrations } from '../../migrations/index.js';
 import { buildApp } from '../../server/app.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
@@ -22,7 +23,7 @@ import { generateNetwork, openBulkDatabase } from '../../tools/demo/generate.js'
 import { findRole, MapCatalog } from '../../server/maps/catalog.js';
 import { loadMapsFromDirectory } from '../../server/maps/loader.js';
 import { backupDatabase } from '../../tools/ops/backup-database.js';
-import { failureOutcome } from '../../tools/ops/cli.js';
+import { configuredDatabasePath, failureOutcome } from '../../tools/ops/cli.js';
 import { BACKUP_USAGE, backupCommand, parseBackupArgs, parseRestoreArgs, RESTORE_USAGE, restoreCommand } from '../../tools/ops/commands.js';
 import { restoreDatabase } from '../../tools/ops/restore-database.js';
 import { OpsError, UsageError } from '../../tools/ops/sqlite-files.js';
@@ -69,7 +70,8 @@ function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-describe('an online backup while the app writes', { timeout: 60_000 }, () => {
+// SQLite only: npm run backup / restore copy the SQLite file; on PostgreSQL they refuse (tested last) and pg_dump does the job.
+describe.skipIf(onPostgres)('an online backup while the app writes', { timeout: 60_000 }, () => {
   const folder = path.join(temp, 'online');
   const live = path.join(folder, 'data', 'icmap.sqlite');
   let app: FastifyInstance;
@@ -216,7 +218,7 @@ async function makeDatabase(file: string, migrationNames: readonly string[], nam
   }
 }
 
-describe('a restore on a stopped install', { timeout: 30_000 }, () => {
+describe.skipIf(onPostgres)('a restore on a stopped install', { timeout: 30_000 }, () => {
   const folder = path.join(temp, 'restore');
   const target = path.join(folder, 'data', 'icmap.sqlite');
   const backup = path.join(folder, 'backups', 'older.sqlite');
@@ -314,7 +316,7 @@ async function command(tool: 'backup' | 'restore', databasePath: string, ...args
   return lines.join('\n');
 }
 
-describe('the backup and restore commands', () => {
+describe.skipIf(onPostgres)('the backup and restore commands', () => {
   const folder = path.join(temp, 'cli');
   const database = path.join(folder, 'data', 'icmap.sqlite');
   const existing = path.join(folder, 'existing.sqlite');
@@ -385,5 +387,31 @@ describe('the backup and restore commands', () => {
     await expect(command('restore', database, garbage, '--yes')).rejects.toThrow(OpsError);
     await expect(command('restore', database, garbage, '--yes')).rejects.toThrow('is not a usable SQLite database');
     expect(networkName(database)).toBe('The CLI network');
+  });
+});
+
+describe('the backup and restore commands with DATABASE_URL (PostgreSQL)', () => {
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each(['backup', 'restore'] as const)('%s refuses, pointing at pg_dump and pg_restore, exits 1 and writes nothing', async (tool) => {
+    const folder = fs.mkdtempSync(path.join(temp, 'postgres-'));
+    const file = path.join(folder, 'icmap.sqlite');
+    // The server is never contacted: the tool refuses before opening anything.
+    vi.stubEnv('DATABASE_URL', 'postgres://icmap@db.invalid:5432/icmap');
+    vi.stubEnv('DATABASE_PATH', path.join(folder, 'live.sqlite'));
+    const args = tool === 'backup' ? [file] : [file, '--yes'];
+    const error: unknown = await (tool === 'backup' ? backupCommand : restoreCommand)(args, configuredDatabasePath, () => undefined).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    vi.unstubAllEnvs();
+    const outcome = failureOutcome(tool, tool === 'backup' ? BACKUP_USAGE : RESTORE_USAGE, error);
+    expect(outcome.exitCode).toBe(1);
+    expect(String(outcome.message[0])).toContain(
+      `${tool}: this tool is for the SQLite database, and DATABASE_URL names a PostgreSQL server: back it up with pg_dump and restore it with pg_restore`,
+    );
+    expect(fs.readdirSync(folder)).toEqual([]);
   });
 });

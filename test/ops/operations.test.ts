@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import type { Config } from '../../server/config.js';
 import { commitTogether } from '../../server/db/group-commit.js';
-import { testConfig } from '../helpers.js';
+import { onPostgres, testConfig } from '../helpers.js';
 import { anonymous } from '../support/http.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
@@ -59,7 +59,8 @@ describe('GET /metrics', () => {
     }
   });
 
-  it('reports request timings by route, event-loop lag, busy answers and group-commit batch sizes', async () => {
+  // SQLite only: it holds SQLite's write lock and counts group-commit batches (PostgreSQL's busy answer: test/db/database-busy.test.ts).
+  it.skipIf(onPostgres)('reports request timings by route, event-loop lag, busy answers and group-commit batch sizes', async () => {
     const databasePath = path.join(folder, 'metrics.sqlite');
     const instance = await appWith({ metricsToken: TOKEN, databasePath, databaseBusyTimeoutMs: 50 }, (routes) => {
       routes.get('/test/write', async () => {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { onPostgres } from '../helpers.js';
 import { openDatabase, type DatabaseHandle } from '../../server/db/connection.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
 import { backupDatabase } from '../../tools/ops/backup-database.js';
@@ -22,7 +23,8 @@ afterEach(async () => {
   previousUmask = undefined;
 });
 
-describe('file modes', () => {
+// SQLite only: a PostgreSQL server keeps its own files (and their modes).
+describe.skipIf(onPostgres)('file modes', () => {
   it('a new database and its -wal and -shm files are created 0600, even under a permissive umask', async () => {
     previousUmask = process.umask(0o022);
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'icmap-modes-'));
