@@ -8,7 +8,6 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type LogConfig } from 'kysely';
 import { FOLD_FUNCTION, foldText } from './fold.js';
 import type { DialectName } from './dialect.js';
-import { openPostgres } from './postgres.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -60,6 +59,8 @@ export interface DatabaseSettings {
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else the SQLite file at DATABASE_PATH. */
 export async function openConfiguredDatabase(settings: DatabaseSettings, options: { log?: LogConfig } = {}): Promise<DatabaseHandle> {
   if (settings.databaseUrl !== undefined) {
+    // Loaded only when used: an SQLite install never loads the PostgreSQL driver.
+    const { openPostgres } = await import('./postgres.js');
     return openPostgres({
       url: settings.databaseUrl,
       poolSize: settings.databasePoolSize,
