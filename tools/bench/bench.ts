@@ -3,6 +3,9 @@
  * of N sites (1,000 by default) and 10 checks, driven over HTTP with autocannon from this (second)
  * process, each figure set against a bare Fastify server measured in the same run; then the reports
  * and recording consensus, request by request. Prints a table, then one JSON object with every figure.
+ * With `--database postgres`, the same network is then moved into PostgreSQL (db:copy, into a schema
+ * of its own in BENCH_DATABASE_URL's database) and measured with one and with two ICMap processes,
+ * the clients spread across them; the three are printed side by side.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +14,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import pLimit from 'p-limit';
+import pg from 'pg';
 import { DEMO_PASSWORD } from '../demo/generate.js';
+import { describeTarget } from '../ops/copy-database.js';
 import { replicateNetwork } from './replicate.js';
 import { projectRoot } from '../../server/paths.js';
 import { todayUtc } from '../../server/services/progress-checks.js';
@@ -19,7 +25,10 @@ import { todayUtc } from '../../server/services/progress-checks.js';
 const CONNECTIONS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARM_UP_SECONDS = 3;
-const { values: cli } = parseArgs({ options: { sites: { type: 'string', default: '1000' }, 'reports-only': { type: 'boolean', default: false }, replicate: { type: 'boolean', default: false } } });
+const { values: cli } = parseArgs({ options: { sites: { type: 'string', default: '1000' }, 'reports-only': { type: 'boolean', default: false }, replicate: { type: 'boolean', default: false }, database: { type: 'string', default: 'sqlite' } } });
+if (cli.database !== 'sqlite' && cli.database !== 'postgres') throw new Error(`--database must be sqlite or postgres, not "${cli.database}"`);
+/** Also measure PostgreSQL, with one and with two ICMap processes (BENCH_DATABASE_URL). */
+const POSTGRES = cli.database === 'postgres';
 const SITES = Number(cli.sites);
 if (!Number.isInteger(SITES) || SITES < 1 || SITES > 20_000) throw new Error(`--sites must be a whole number from 1 to 20000, not "${cli.sites}"`);
 const REPORTS_ONLY = cli['reports-only'];
@@ -121,22 +130,34 @@ class Session {
     const set = response.headers.getSetCookie().find((cookie) => cookie.startsWith('icmap_session='));
     if (set !== undefined) this.cookie = set.split(';')[0] ?? '';
   }
+  /** A page; a 503 (the server shedding load right after a burst) is asked again a second later, up to a minute. */
   async get(pathname: string): Promise<string> {
-    const response = await fetch(`${this.base}${pathname}`, { headers: { cookie: this.cookie }, redirect: 'manual' });
-    this.remember(response);
-    return response.text();
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await fetch(`${this.base}${pathname}`, { headers: { cookie: this.cookie }, redirect: 'manual' });
+      this.remember(response);
+      const body = await response.text();
+      if (response.status !== 503 || attempt >= 60) return body;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
   async signIn(email: string): Promise<void> {
-    const page = await this.get('/sign-in');
-    const csrf = csrfOf(page);
-    const response = await fetch(`${this.base}/sign-in`, {
-      method: 'POST',
-      headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, email, password: DEMO_PASSWORD }),
-      redirect: 'manual',
-    });
-    if (response.status !== 303) throw new Error(`sign-in as ${email} answered ${response.status}`);
-    this.remember(response);
+    for (let attempt = 1; ; attempt += 1) {
+      const page = await this.get('/sign-in');
+      const csrf = csrfOf(page);
+      const response = await fetch(`${this.base}/sign-in`, {
+        method: 'POST',
+        headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, email, password: DEMO_PASSWORD }),
+        redirect: 'manual',
+      });
+      await response.text();
+      if (response.status === 303) {
+        this.remember(response);
+        return;
+      }
+      if (response.status !== 503 || attempt >= 60) throw new Error(`sign-in as ${email} answered ${response.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
 
@@ -188,10 +209,11 @@ interface Load {
 const UNTIL_LIMIT_SECONDS = 300;
 
 /** autocannon for SECONDS; or, given `until`, for as long as that takes (at most UNTIL_LIMIT_SECONDS). */
-async function load(options: autocannon.Options, until?: Promise<unknown>): Promise<Load> {
+async function load(options: Omit<autocannon.Options, 'url'> & { url: string | string[] }, until?: Promise<unknown>): Promise<Load> {
   const duration = until === undefined ? SECONDS : UNTIL_LIMIT_SECONDS;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ connections: CONNECTIONS, duration, ...options }, (error: unknown, outcome) => {
+    // Several URLs: autocannon's connections take turns among them (its types name only one).
+    const instance = autocannon({ connections: CONNECTIONS, duration, ...options, url: options.url as string }, (error: unknown, outcome) => {
       if (error === null || error === undefined) resolve(outcome);
       else reject(error instanceof Error ? error : new Error(`autocannon failed: ${JSON.stringify(error)}`));
     });
@@ -233,7 +255,7 @@ interface SignedIn {
  * get 409s, which is not load. autocannon resets a connection's context after every request, so
  * the context only carries the person from a request to its answer.
  */
-async function saveLoad(base: string, sessions: SignedIn[], until?: Promise<unknown>): Promise<Load> {
+async function saveLoad(base: string | string[], sessions: SignedIn[], until?: Promise<unknown>): Promise<Load> {
   // A run that ended with saves in flight never heard their new versions: let those land, then
   // start from the saved ones.
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -298,14 +320,7 @@ async function throughputPhases(
   // Twice as many people as connections: a request that never answers cannot leave the pool empty.
   const { members } = personas(file, CONNECTIONS * 2);
   log(`Signing in ${members.length} team members…`);
-  const sessions = await Promise.all(
-    members.map(async (member) => {
-      const session = new Session(base);
-      await session.signIn(member.email);
-      const html = await session.get(`${member.surveyPath}?page=1`);
-      return { session, member, csrf: csrfOf(html), version: versionOf(html) };
-    }),
-  );
+  const sessions = await signInMembers(members, [base]);
   notePeak('sign_ins');
   const first = sessions[0];
   if (first === undefined) throw new Error('no team member to sign in');
@@ -455,6 +470,159 @@ function loadAverage(): string {
   return os.loadavg().map((value) => value.toFixed(2)).join(', ');
 }
 
+/**
+ * Signs the people in, eight at a time (the server hashes two passwords at once anyway, and on a
+ * loaded machine a hundred sign-ins queued at once outlast their connections), taking turns among
+ * the processes: a session made on one works on every one.
+ */
+async function signInMembers(members: readonly Persona[], bases: readonly string[]): Promise<SignedIn[]> {
+  const limit = pLimit(8);
+  return Promise.all(
+    members.map((member, index) =>
+      limit(async () => {
+        const session = new Session(bases[index % bases.length] ?? '');
+        await session.signIn(member.email);
+        const html = await session.get(`${member.surveyPath}?page=1`);
+        return { session, member, csrf: csrfOf(html), version: versionOf(html) };
+      }),
+    ),
+  );
+}
+
+type Figures = Record<string, number | string | Record<string, number>>;
+
+/** A fresh schema for the PostgreSQL runs, in the database BENCH_DATABASE_URL names; dropped at the end. */
+function postgresTarget(): { url: string; schema: string; drop: () => Promise<void> } {
+  const url = process.env.BENCH_DATABASE_URL ?? '';
+  if (url === '') {
+    throw new Error('--database postgres needs BENCH_DATABASE_URL: a PostgreSQL database the bench may make a schema in, e.g. postgres://icmap@127.0.0.1:5432/icmap_bench');
+  }
+  const schema = `icmap_bench_${Date.now().toString(36)}`;
+  return {
+    url,
+    schema,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Starts `count` ICMap processes as npm start does, each on its own port, and waits until all answer. */
+async function startServers(count: number, env: NodeJS.ProcessEnv, children: ChildProcess[]): Promise<{ bases: string[]; servers: ChildProcess[] }> {
+  const started = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const port = await freePort();
+      const server = spawn(process.execPath, startArguments(), {
+        cwd: projectRoot,
+        env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: '', PORT: String(port), HOST: '127.0.0.1', SIGN_IN_LIMIT_PER_MINUTE: '1000', ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(server);
+      return { base: `http://127.0.0.1:${port}`, server };
+    }),
+  );
+  await Promise.all(started.map(({ base }) => waitFor(`${base}/healthz`)));
+  return { bases: started.map(({ base }) => base), servers: started.map(({ server }) => server) };
+}
+
+async function stopServers(servers: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (server.exitCode !== null || server.signalCode !== null) {
+            resolve();
+            return;
+          }
+          server.once('exit', () => { resolve(); });
+          server.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** The survey page, the outcome page, draft saves and the reports on one or more processes sharing a PostgreSQL database, load spread across them. */
+async function measurePostgres(label: string, bases: string[], servers: ChildProcess[], file: string): Promise<Figures> {
+  const peak = (): number => Math.max(...servers.map((server) => peakRssMb(server.pid)));
+  const { members, adminEmail } = personas(file, CONNECTIONS * 2);
+  log(`[${label}] signing in ${members.length} team members across ${bases.length} process${bases.length === 1 ? '' : 'es'}…`);
+  const sessions = await signInMembers(members, bases);
+  const first = sessions[0];
+  if (first === undefined) throw new Error('no team member to sign in');
+  const everywhere = (pathname: string): string[] => bases.map((base) => `${base}${pathname}`);
+  log(`[${label}] survey page, outcome page and draft saves, ${CONNECTIONS} connections, ${SECONDS} s each…`);
+  const surveyUrls = everywhere(`${first.member.surveyPath}?page=1`);
+  await load({ url: surveyUrls, headers: { cookie: first.session.cookie }, duration: WARM_UP_SECONDS });
+  const survey = await load({ url: surveyUrls, headers: { cookie: first.session.cookie } });
+  const outcomeUrls = everywhere('/maps/txnsi/roles/improvement-team/outcomes/2.2');
+  await load({ url: outcomeUrls, duration: WARM_UP_SECONDS });
+  const outcomePage = await load({ url: outcomeUrls });
+  const save = await saveLoad(everywhere(first.member.surveyPath), sessions);
+  log(`[${label}] reports and recording consensus, sequential requests (${REPORT_REQUESTS} each)…`);
+  const admin = new Session(bases[0] ?? '');
+  await admin.signIn(adminEmail);
+  const target = reportTargets(file);
+  const sites = await timeSequential(admin, `/reports/sites?check=${target.closedCheckId}`, REPORT_REQUESTS);
+  const growth = await timeSequential(admin, '/reports/growth', REPORT_REQUESTS);
+  const facilitator = new Session(bases[bases.length - 1] ?? '');
+  await facilitator.signIn(target.facilitatorEmail);
+  const record = await timeConsensus(facilitator, { ...target, version: await consensusVersion(facilitator, target) }, REPORT_REQUESTS * 2);
+  return {
+    survey_rps: survey.rps,
+    survey_p99_ms: survey.p99,
+    survey_errors: survey.errors + survey.non2xx,
+    outcome_page_rps: outcomePage.rps,
+    outcome_page_p99_ms: outcomePage.p99,
+    submit_rps: save.rps,
+    submit_p99_ms: save.p99,
+    submit_errors: save.errors + save.non2xx,
+    submit_statuses: save.statuses,
+    sites_p50_ms: sites.p50,
+    sites_p95_ms: sites.p95,
+    growth_p50_ms: growth.p50,
+    growth_p95_ms: growth.p95,
+    consensus_p50_ms: record.p50,
+    consensus_p95_ms: record.p95,
+    peak_rss_mb: peak(),
+    processes: bases.length,
+  };
+}
+
+/** The version the consensus form shows now for the target outcome (the SQLite run saved it many times in its own copy; this database started from the cache). */
+async function consensusVersion(session: Session, target: ReportTargets): Promise<number> {
+  const page = await session.get(`/checks/${target.openCheckId}/groups/${target.teamId}/consensus`);
+  const form = page.indexOf(`/consensus/${target.outcomeCode}"`);
+  const version = /name="version" value="(\d+)"/.exec(page.slice(form))?.[1];
+  return version === undefined ? target.version : Number(version);
+}
+
+/** SQLite, PostgreSQL ×1 and ×2 side by side: one row per figure, one column per run. */
+function printSideBySide(columns: readonly { label: string; figures: Figures }[]): void {
+  const value = (figures: Figures, key: string): string => {
+    const figure = figures[key];
+    return typeof figure === 'number' || typeof figure === 'string' ? String(figure) : '—';
+  };
+  const rows: [string, (figures: Figures) => string][] = [
+    ['survey page req/s (p99)', (f) => `${value(f, 'survey_rps')} (${value(f, 'survey_p99_ms')} ms)`],
+    ['outcome page req/s (p99)', (f) => `${value(f, 'outcome_page_rps')} (${value(f, 'outcome_page_p99_ms')} ms)`],
+    ['draft saves/s (p99)', (f) => `${value(f, 'submit_rps')} (${value(f, 'submit_p99_ms')} ms)`],
+    ['draft save errors', (f) => value(f, 'submit_errors')],
+    ['site comparison p50 / p95', (f) => `${value(f, 'sites_p50_ms')} / ${value(f, 'sites_p95_ms')} ms`],
+    ['role growth p50 / p95', (f) => `${value(f, 'growth_p50_ms')} / ${value(f, 'growth_p95_ms')} ms`],
+    ['recording consensus p50 / p95', (f) => `${value(f, 'consensus_p50_ms')} / ${value(f, 'consensus_p95_ms')} ms`],
+    ['peak RSS (largest process)', (f) => `${value(f, 'peak_rss_mb')} MB`],
+  ];
+  log('');
+  log(`${'figure'.padEnd(32)}${columns.map((column) => column.label.padEnd(24)).join('')}`);
+  for (const [name, cell] of rows) log(`${name.padEnd(32)}${columns.map((column) => cell(column.figures).padEnd(24)).join('')}`);
+}
+
 async function main(): Promise<void> {
   await ensureNetwork();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'icmap-bench-'));
@@ -467,6 +635,7 @@ async function main(): Promise<void> {
     for (const child of children) child.kill('SIGKILL');
   };
   process.on('exit', stopAll);
+  let dropPostgres: (() => Promise<void>) | undefined;
   try {
     log('Building the server as `npm start` does (npm run build)…');
     await run('npm', ['run', '--silent', 'build']);
@@ -545,8 +714,30 @@ async function main(): Promise<void> {
     log(row('peak RSS of the server', `${rss} MB`, '< 250 MB', rss < 250));
     log(`load average (1, 5, 15 min): ${uptimeBefore} before the reports, ${uptimeAfter} after`);
     log(JSON.stringify(figures));
+    if (!POSTGRES) return;
+
+    server.kill('SIGTERM');
+    const postgres = postgresTarget();
+    dropPostgres = postgres.drop;
+    log('');
+    log(`Copying the network into PostgreSQL with npm run db:copy (${describeTarget(postgres.url)}, schema ${postgres.schema})…`);
+    const copyStarted = performance.now();
+    await run(process.execPath, ['dist/tools/ops/db-copy.js', '--from', CACHE, '--to', postgres.url, '--schema', postgres.schema], {}, 'ignore');
+    const copySeconds = Math.round((performance.now() - copyStarted) / 100) / 10;
+    const postgresEnv = { DATABASE_URL: postgres.url, DATABASE_SCHEMA: postgres.schema, DATABASE_PATH: '' };
+    const runs: { label: string; figures: Figures }[] = [{ label: 'SQLite', figures }];
+    for (const count of [1, 2]) {
+      const started = await startServers(count, postgresEnv, children);
+      runs.push({ label: `PostgreSQL ×${count}`, figures: await measurePostgres(`PostgreSQL ×${count}`, started.bases, started.servers, file) });
+      await stopServers(started.servers);
+    }
+    printSideBySide(runs);
+    const loadNow = loadAverage();
+    log(`db:copy of the ${SITES.toLocaleString('en')}-site network: ${copySeconds} s; ${os.cpus().length} cores; load average (1, 5, 15 min) at the end: ${loadNow}`);
+    log(JSON.stringify({ sqlite: figures, postgres_1: runs[1]?.figures, postgres_2: runs[2]?.figures, db_copy_seconds: copySeconds, load_average: loadNow, cores: os.cpus().length }));
   } finally {
     stopAll();
+    await dropPostgres?.();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

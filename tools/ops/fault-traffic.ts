@@ -126,47 +126,67 @@ export class Traffic {
     cutOffCommitted: 0,
     cutOffNotCommitted: 0,
   };
-  readonly gate = new Gate();
-  /** Requests sent and not yet fully answered. */
-  inFlight = 0;
+  /** One gate per server process (lane); workers on a lane use that process only. */
+  readonly gates: Gate[];
+  readonly bases: readonly string[];
+  /** Requests sent and not yet fully answered, per lane. */
+  readonly inFlightOn: number[];
   /** Set when the kills are done: workers finish their current person (and the first round) and stop. */
   stopping = false;
   /** Set when a worker fails: everyone stops. */
   failure: Error | undefined;
-  #postWaiters: (() => void)[] = [];
+  readonly #postWaiters: (() => void)[][];
 
+  /** `bases`: one server's address, or several (one lane each, for several processes on one database). */
   constructor(
-    readonly base: string,
+    bases: string | readonly string[],
     private readonly deadline: number,
     private readonly random: () => number,
-  ) {}
+  ) {
+    this.bases = typeof bases === 'string' ? [bases] : [...bases];
+    this.gates = this.bases.map(() => new Gate());
+    this.inFlightOn = this.bases.map(() => 0);
+    this.#postWaiters = this.bases.map(() => []);
+  }
+
+  /** The first lane's gate: the only one with one server. */
+  get gate(): Gate {
+    const gate = this.gates[0];
+    if (gate === undefined) throw new HarnessError('no server to send to');
+    return gate;
+  }
+
+  /** Requests in flight on every lane. */
+  get inFlight(): number {
+    return this.inFlightOn.reduce((sum, count) => sum + count, 0);
+  }
 
   checkDeadline(): void {
     if (this.failure !== undefined) throw this.failure;
     if (performance.now() > this.deadline) throw new HarnessError('the time limit ran out before the traffic finished');
   }
 
-  /** Resolves true as soon as any worker sends a POST (false after `timeoutMs`): lets a kill land inside a save. */
-  async nextPost(timeoutMs: number): Promise<boolean> {
-    return Promise.race([new Promise<boolean>((resolve) => this.#postWaiters.push(() => { resolve(true); })), sleep(timeoutMs, false, { ref: false })]);
+  /** Resolves true as soon as a worker of the lane sends a POST (false after `timeoutMs`): lets a kill land inside a save. */
+  async nextPost(timeoutMs: number, lane = 0): Promise<boolean> {
+    return Promise.race([new Promise<boolean>((resolve) => this.#postWaiters[lane]?.push(() => { resolve(true); })), sleep(timeoutMs, false, { ref: false })]);
   }
 
-  async send(cookies: Map<string, string>, method: 'GET' | 'POST', pathname: string, form?: Record<string, string>): Promise<Reply> {
+  async send(cookies: Map<string, string>, method: 'GET' | 'POST', pathname: string, form?: Record<string, string>, lane = 0): Promise<Reply> {
     this.checkDeadline();
     this.stats.requests += 1;
     const headers: Record<string, string> = { accept: 'text/html' };
     if (cookies.size > 0) headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    this.inFlight += 1;
+    this.inFlightOn[lane] = (this.inFlightOn[lane] ?? 0) + 1;
     try {
-      const request = fetch(`${this.base}${pathname}`, {
+      const request = fetch(`${this.bases[lane] ?? ''}${pathname}`, {
         method,
         headers,
         ...(form === undefined ? {} : { body: new URLSearchParams(form).toString() }),
         redirect: 'manual',
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      if (method === 'POST') for (const resolve of this.#postWaiters.splice(0)) resolve();
+      if (method === 'POST') for (const resolve of this.#postWaiters[lane]?.splice(0) ?? []) resolve();
       const response = await request;
       for (const header of response.headers.getSetCookie()) {
         const pair = header.split(';', 1)[0] ?? '';
@@ -180,18 +200,18 @@ export class Traffic {
       this.stats.networkErrors += 1;
       throw new NetworkError(`${method} ${pathname}: ${error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error)}`);
     } finally {
-      this.inFlight -= 1;
+      this.inFlightOn[lane] = (this.inFlightOn[lane] ?? 1) - 1;
     }
   }
 
   /** After a failed attempt: give up past the limit, else wait for the server (after a network error) or a short pause. */
-  async recover(error: unknown, attempt: number, what: string): Promise<void> {
+  async recover(error: unknown, attempt: number, what: string, lane = 0): Promise<void> {
     if (error instanceof HarnessError) throw error;
     if (!(error instanceof NetworkError || error instanceof RetryableError)) throw error;
     if (attempt >= MAX_ATTEMPTS) throw new HarnessError(`${what}: gave up after ${attempt} attempts; the last: ${error.message}`);
     this.checkDeadline();
     this.stats.retries += 1;
-    if (error instanceof NetworkError) await this.gate.wait(SERVER_WAIT_MS);
+    if (error instanceof NetworkError) await this.gates[lane]?.wait(SERVER_WAIT_MS);
     await sleep(10 + Math.floor(this.random() * Math.min(500, 20 * attempt)));
   }
 
@@ -208,10 +228,10 @@ export class Traffic {
     return answers;
   }
 
-  /** One worker: its people in turn, round after round, until the kills are done and everyone has submitted once. */
-  async runWorker(people: readonly Person[]): Promise<void> {
+  /** One worker on one lane: its people in turn, round after round, until the kills are done and everyone has submitted once. */
+  async runWorker(people: readonly Person[], lane = 0): Promise<void> {
     try {
-      const members = people.map((person) => new Member(this, person));
+      const members = people.map((person) => new Member(this, person, lane));
       for (let round = 1; ; round += 1) {
         for (const member of members) {
           if (round > 1 && this.stopping) return;
@@ -236,16 +256,17 @@ class Member {
   constructor(
     private readonly traffic: Traffic,
     private readonly person: Person,
+    private readonly lane: number,
   ) {}
 
   async #signIn(): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         this.#cookies.clear();
-        const page = await this.traffic.send(this.#cookies, 'GET', '/sign-in');
+        const page = await this.traffic.send(this.#cookies, 'GET', '/sign-in', undefined, this.lane);
         const csrf = hiddenField(page.body, '_csrf');
         if (page.status !== 200 || csrf === undefined) throw new RetryableError(`GET /sign-in answered ${page.status}`);
-        const reply = await this.traffic.send(this.#cookies, 'POST', '/sign-in', { _csrf: csrf, email: this.person.email, password: DEMO_PASSWORD });
+        const reply = await this.traffic.send(this.#cookies, 'POST', '/sign-in', { _csrf: csrf, email: this.person.email, password: DEMO_PASSWORD }, this.lane);
         if (reply.status === 303 && !reply.location.startsWith('/sign-in')) {
           this.#signedIn = true;
           this.traffic.stats.signIns += 1;
@@ -254,7 +275,7 @@ class Member {
         if (reply.status === 401) throw new HarnessError(`signing in as ${this.person.email} was refused: ${snippet(reply.body)}`);
         throw new RetryableError(`POST /sign-in answered ${reply.status}`);
       } catch (error) {
-        await this.traffic.recover(error, attempt, `signing in as ${this.person.email}`);
+        await this.traffic.recover(error, attempt, `signing in as ${this.person.email}`, this.lane);
       }
     }
   }
@@ -264,7 +285,7 @@ class Member {
     for (let attempt = 1; ; attempt += 1) {
       try {
         if (!this.#signedIn) await this.#signIn();
-        const reply = await this.traffic.send(this.#cookies, 'GET', pathname);
+        const reply = await this.traffic.send(this.#cookies, 'GET', pathname, undefined, this.lane);
         if (reply.status === 303 && reply.location.startsWith('/sign-in')) {
           this.#signedIn = false;
           throw new RetryableError(`GET ${pathname}: the session is gone`);
@@ -277,7 +298,7 @@ class Member {
         this.#csrf = csrf;
         return { body: reply.body, version: versionOf(reply.body) };
       } catch (error) {
-        await this.traffic.recover(error, attempt, `loading ${pathname} as ${this.person.email}`);
+        await this.traffic.recover(error, attempt, `loading ${pathname} as ${this.person.email}`, this.lane);
       }
     }
   }
@@ -319,7 +340,7 @@ class Member {
           }
         }
         const version = this.#version ?? 1;
-        const reply = await this.traffic.send(this.#cookies, 'POST', task.path, { _csrf: this.#csrf, version: String(version), ...form }).catch((error: unknown) => {
+        const reply = await this.traffic.send(this.#cookies, 'POST', task.path, { _csrf: this.#csrf, version: String(version), ...form }, this.lane).catch((error: unknown) => {
           if (error instanceof NetworkError) cut.version = version;
           throw error;
         });
@@ -349,7 +370,7 @@ class Member {
         throw new HarnessError(`saving page ${page.number} of ${task.path} as ${task.email} answered ${reply.status} ${reply.location}: ${snippet(reply.body)}`);
       } catch (error) {
         if (error instanceof NetworkError) reload = true;
-        await this.traffic.recover(error, attempt, `saving page ${page.number} of ${task.path} as ${task.email}`);
+        await this.traffic.recover(error, attempt, `saving page ${page.number} of ${task.path} as ${task.email}`, this.lane);
       }
     }
   }
@@ -373,7 +394,7 @@ class Member {
           }
           cut.off = false;
         }
-        const reply = await this.traffic.send(this.#cookies, 'POST', `${task.path}/submit`, { _csrf: this.#csrf, version: String(this.#version ?? 1) }).catch((error: unknown) => {
+        const reply = await this.traffic.send(this.#cookies, 'POST', `${task.path}/submit`, { _csrf: this.#csrf, version: String(this.#version ?? 1) }, this.lane).catch((error: unknown) => {
           if (error instanceof NetworkError) cut.off = true;
           throw error;
         });
@@ -403,7 +424,7 @@ class Member {
         throw new HarnessError(`submitting ${task.path} as ${task.email} answered ${reply.status} ${reply.location}: ${snippet(reply.body)}`);
       } catch (error) {
         if (error instanceof NetworkError) reload = true;
-        await this.traffic.recover(error, attempt, `submitting ${task.path} as ${task.email}`);
+        await this.traffic.recover(error, attempt, `submitting ${task.path} as ${task.email}`, this.lane);
       }
     }
   }

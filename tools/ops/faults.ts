@@ -6,14 +6,16 @@
  * SIGKILLed and restarted: at random moments, just after a POST leaves this process, or the instant
  * the server writes to its WAL. Requests a kill cut off are retried. At the end, with the server stopped by a last SIGKILL, the database must hold
  * every acknowledged submission exactly once with exactly the acknowledged answers, nothing
- * half-written, and pass PRAGMA integrity_check. Prints a table, then one JSON line; exits 1 on any
- * failure.
+ * half-written, and pass PRAGMA integrity_check. With `--database postgres` the seeded database is
+ * moved into a PostgreSQL schema (db:copy), two server processes serve it and the kills take turns
+ * between them. Prints a table, then one JSON line; exits 1 on any failure.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { loadConfig } from '../../server/config.js';
 import { generateNetwork, mulberry32, openBulkDatabase } from '../demo/generate.js';
 import { findRole, MapCatalog } from '../../server/maps/catalog.js';
@@ -21,7 +23,8 @@ import { loadMapsFromDirectory } from '../../server/maps/loader.js';
 import { checkState, todayUtc } from '../../server/services/progress-checks.js';
 import { surveyPages } from '../../server/services/self-assessment.js';
 import { runCli } from './cli.js';
-import { verifyDatabase, type DatabaseVerdict } from './fault-checks.js';
+import { copyDatabase } from './copy-database.js';
+import { judge, verifyDatabase, type DatabaseVerdict } from './fault-checks.js';
 import { parseFaultsOptions, USAGE, type FaultsOptions } from './faults-options.js';
 import { freePort, HarnessError, ServerProcess } from './fault-server.js';
 import { Traffic, type Person, type SurveyTask, type TrafficStats } from './fault-traffic.js';
@@ -129,6 +132,8 @@ async function seed(file: string, catalog: MapCatalog, options: FaultsOptions, r
 
 interface Figures extends TrafficStats {
   ok: boolean;
+  database: 'sqlite' | 'postgres';
+  processes: number;
   kills: number;
   restarts: number;
   selfAssessmentsSubmitted: number;
@@ -150,6 +155,7 @@ interface Figures extends TrafficStats {
 
 function report(figures: Figures, verdict: DatabaseVerdict | undefined): void {
   const rows: [string, string][] = [
+    ['database (ICMap processes)', `${figures.database === 'postgres' ? 'PostgreSQL' : 'SQLite'} (${figures.processes})`],
     ['SIGKILLs during traffic', formatNumber(figures.kills)],
     ['restarts (mean time to healthy)', `${formatNumber(figures.restarts)} (${formatNumber(figures.meanRestartMs)} ms)`],
     ['people / self-assessments', `${figures.people} / ${figures.selfAssessmentsSubmitted} submitted`],
@@ -201,40 +207,49 @@ async function main(argv: readonly string[]): Promise<void> {
   const file = path.join(work, 'icmap.sqlite');
   let keep = options.keep;
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const postgresUrl = process.env.TEST_DATABASE_URL ?? '';
+  const schema = `faults_${Date.now().toString(36)}_${process.pid}`;
+  const processes = options.postgres ? 2 : 1;
+  const bases = await Promise.all(Array.from({ length: processes }, async () => `http://127.0.0.1:${await freePort()}`));
   // The server's own settings only: no first admin, public URL or proxy setting from this shell.
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !['ICMAP_ADMIN_EMAIL', 'ICMAP_ADMIN_PASSWORD', 'ICMAP_NETWORK_NAME', 'PUBLIC_URL', 'TRUST_PROXY'].includes(name)),
+    Object.entries(process.env).filter(([name]) => !['ICMAP_ADMIN_EMAIL', 'ICMAP_ADMIN_PASSWORD', 'ICMAP_NETWORK_NAME', 'PUBLIC_URL', 'TRUST_PROXY', 'DATABASE_URL', 'DATABASE_SCHEMA'].includes(name)),
   );
-  const env: NodeJS.ProcessEnv = {
-    ...inherited,
-    NODE_ENV: 'production',
-    NODE_OPTIONS: '',
-    DATABASE_PATH: file,
-    MAPS_DIR: mapsDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    // Every member signs in from 127.0.0.1, again after kills: lift the per-address limit for this server only.
-    SIGN_IN_LIMIT_PER_MINUTE: '100000',
+  const servers = bases.map(
+    (base) =>
+      new ServerProcess(
+        {
+          ...inherited,
+          NODE_ENV: 'production',
+          NODE_OPTIONS: '',
+          DATABASE_PATH: file,
+          ...(options.postgres ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
+          MAPS_DIR: mapsDir,
+          PORT: new URL(base).port,
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          // Every member signs in from 127.0.0.1, again after kills: lift the per-address limit for this server only.
+          SIGN_IN_LIMIT_PER_MINUTE: '100000',
+        },
+        base,
+      ),
+  );
+  const killAllNow = (): void => {
+    for (const server of servers) server.killNow();
   };
-  const server = new ServerProcess(env, base);
-  const stopServer = (): void => {
-    server.killNow();
-  };
-  process.on('exit', stopServer);
+  const where = options.postgres ? `${work} and PostgreSQL schema ${schema}` : work;
+  process.on('exit', killAllNow);
   const onSignal = (signal: NodeJS.Signals): void => {
-    server.killNow();
-    process.stderr.write(`\ntest:faults: stopped by ${signal}; the server was killed. Files: ${work}\n`);
+    killAllNow();
+    process.stderr.write(`\ntest:faults: stopped by ${signal}; the server was killed. Files: ${where}\n`);
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   // A last resort should something hang despite every bounded wait.
   setTimeout(() => {
-    server.killNow();
-    process.stderr.write(`\ntest:faults: the run exceeded its time limit of ${Math.round(timeLimitMs / 1000)} s by 30 s; stopped. Files: ${work}\n`);
+    killAllNow();
+    process.stderr.write(`\ntest:faults: the run exceeded its time limit of ${Math.round(timeLimitMs / 1000)} s by 30 s; stopped. Files: ${where}\n`);
     process.exit(1);
   }, timeLimitMs + 30_000).unref();
 
@@ -242,11 +257,15 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     log(`Seeding ${SITES} sites and ${CHECKS} progress checks (seed ${options.seed}, today ${todayUtc()}) into ${file}`);
     const plan = await seed(file, catalog, options, random);
+    if (options.postgres) {
+      log(`Moving it into PostgreSQL (schema ${schema}) with db:copy; ${processes} ICMap processes will serve it`);
+      await copyDatabase({ source: file, target: postgresUrl, schema });
+    }
     const workers = Math.min(options.quick ? 4 : 8, plan.people.length);
-    log(`${plan.people.length} people fill in ${plan.tasks.length} self-assessments (${workers} at a time) on ${base}; ${options.kills} SIGKILLs meanwhile`);
+    log(`${plan.people.length} people fill in ${plan.tasks.length} self-assessments (${workers} at a time) on ${bases.join(' and ')}; ${options.kills} SIGKILLs meanwhile`);
 
-    await server.start(30_000);
-    const traffic = new Traffic(base, deadline, random);
+    await Promise.all(servers.map((server) => server.start(30_000)));
+    const traffic = new Traffic(bases, deadline, random);
     const upMs = options.quick ? ([250, 800] as const) : ([300, 1500] as const);
     let kills = 0;
     let restarts = 0;
@@ -255,30 +274,36 @@ async function main(argv: readonly string[]): Promise<void> {
     const killer = async (): Promise<void> => {
       for (let kill = 1; kill <= options.kills; kill += 1) {
         traffic.checkDeadline();
+        // With several processes the kills take turns; the others keep serving their people meanwhile.
+        const lane = (kill - 1) % servers.length;
+        const server = servers[lane];
+        const gate = traffic.gates[lane];
+        if (server === undefined || gate === undefined) throw new HarnessError(`no server ${lane}`);
         const upFor = randomInt(upMs[0], upMs[1]);
         await sleep(upFor);
         // A third of the kills at a random moment; a third 0–20 ms after a POST leaves this process;
-        // a third the instant the server writes to its WAL, in or right after a commit, before the answer.
+        // a third the instant the server writes to its WAL (SQLite), in or right after a commit, before the answer.
         let moment = 'at a random moment';
         const aim = random();
         if (aim < 1 / 3) {
-          if (await traffic.nextPost(3000)) {
+          if (await traffic.nextPost(3000, lane)) {
             await sleep(randomInt(0, 20));
             moment = 'just after a POST was sent';
           }
-        } else if (aim < 2 / 3) {
+        } else if (aim < 2 / 3 && !options.postgres) {
           if (await walWritten(`${file}-wal`, 3000)) moment = 'as the server wrote to its WAL';
         }
         traffic.checkDeadline();
-        const inFlight = traffic.inFlight;
-        traffic.gate.close();
+        const inFlight = traffic.inFlightOn[lane] ?? 0;
+        gate.close();
         await server.kill();
         kills += 1;
         const restartedIn = await server.start(30_000);
         restarts += 1;
         restartMs += restartedIn;
-        traffic.gate.open();
-        log(`  kill ${String(kill).padStart(String(options.kills).length)}/${options.kills}: SIGKILL after ${upFor} ms up, ${moment}, ${inFlight} request${inFlight === 1 ? '' : 's'} in flight; healthy again in ${restartedIn} ms (${traffic.stats.acknowledgedSubmissions} submissions acknowledged so far)`);
+        gate.open();
+        const which = servers.length > 1 ? ` process ${lane + 1}` : '';
+        log(`  kill ${String(kill).padStart(String(options.kills).length)}/${options.kills}: SIGKILL${which} after ${upFor} ms up, ${moment}, ${inFlight} request${inFlight === 1 ? '' : 's'} in flight; healthy again in ${restartedIn} ms (${traffic.stats.acknowledgedSubmissions} submissions acknowledged so far)`);
       }
       traffic.stopping = true;
     };
@@ -290,17 +315,19 @@ async function main(argv: readonly string[]): Promise<void> {
       traffic.stopping = true;
       throw error;
     });
-    const results = await Promise.allSettled([killing, ...groups.map((people) => traffic.runWorker(people))]);
+    const results = await Promise.allSettled([killing, ...groups.map((people, index) => traffic.runWorker(people, index % servers.length))]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed !== undefined) throw traffic.failure ?? failed.reason;
 
     // The last stop is a crash too: nothing below relies on a graceful shutdown or checkpoint.
-    await server.kill();
-    verdict = verifyDatabase(file, plan.checkId, plan.tasks, plan.outcomesPerRole);
+    await Promise.all(servers.map((server) => server.kill()));
+    verdict = options.postgres ? await verifyPostgres(postgresUrl, schema, plan) : await verifyDatabase(file, plan.checkId, plan.tasks, plan.outcomesPerRole);
     const unfinished = plan.tasks.filter((task) => !task.submitted).length;
     if (unfinished > 0) verdict.problems.push(`${unfinished} self-assessments were never acknowledged as submitted`);
     const figures: Figures = {
       ok: false,
+      database: options.postgres ? 'postgres' : 'sqlite',
+      processes: servers.length,
       kills,
       restarts,
       requests: traffic.stats.requests,
@@ -323,7 +350,7 @@ async function main(argv: readonly string[]): Promise<void> {
       orphans: verdict.orphans,
       foreignKeyViolations: verdict.foreignKeyViolations,
       integrity: verdict.integrity,
-      serverErrorLogLines: server.errorLines,
+      serverErrorLogLines: servers.reduce((sum, server) => sum + server.errorLines, 0),
       meanRestartMs: restarts === 0 ? 0 : Math.round(restartMs / restarts),
       seconds: Math.round((performance.now() - started) / 100) / 10,
       seed: options.seed,
@@ -338,27 +365,62 @@ async function main(argv: readonly string[]): Promise<void> {
       figures.partial === 0 &&
       figures.orphans === 0 &&
       figures.foreignKeyViolations === 0 &&
-      figures.integrity === 'ok';
+      (figures.integrity === 'ok' || figures.integrity === POSTGRES_SOUNDNESS.integrity);
     report(figures, verdict);
     if (!figures.ok) {
       keep = true;
       log('');
-      log(`FAILED. The database and its files are kept in ${work}`);
-      if (server.tail.length > 0) log(`The server's last output:\n${server.tail.join('\n')}`);
+      log(`FAILED. The database and its files are kept in ${where}`);
+      for (const [index, server] of servers.entries()) {
+        if (server.tail.length > 0) log(`Server ${index + 1}'s last output:\n${server.tail.join('\n')}`);
+      }
       process.exitCode = 1;
     }
     log(JSON.stringify(figures));
   } catch (error) {
     keep = true;
-    server.killNow();
-    if (server.tail.length > 0) process.stderr.write(`The server's last output:\n${server.tail.join('\n')}\n`);
-    process.stderr.write(`Files kept in ${work}\n`);
+    killAllNow();
+    for (const [index, server] of servers.entries()) {
+      if (server.tail.length > 0) process.stderr.write(`Server ${index + 1}'s last output:\n${server.tail.join('\n')}\n`);
+    }
+    process.stderr.write(`Files kept in ${where}\n`);
     log(JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error), seconds: Math.round((performance.now() - started) / 100) / 10, seed: options.seed, quick: options.quick }));
     throw error;
   } finally {
-    server.killNow();
-    if (!keep) fs.rmSync(work, { recursive: true, force: true });
-    else if (process.exitCode !== 1) log(`(kept ${work})`);
+    killAllNow();
+    if (!keep) {
+      fs.rmSync(work, { recursive: true, force: true });
+      if (options.postgres) await dropSchema(postgresUrl, schema);
+    } else if (process.exitCode !== 1) log(`(kept ${where})`);
+  }
+}
+
+/** PostgreSQL checks its own pages and enforces foreign keys at every commit: nothing for the harness to run. */
+const POSTGRES_SOUNDNESS = { integrity: 'n/a (PostgreSQL)', foreignKeyViolations: 0 };
+
+/** The verdict from the PostgreSQL schema the processes used: the same checks as on SQLite, through `pg`. */
+async function verifyPostgres(url: string, schema: string, plan: Plan): Promise<DatabaseVerdict> {
+  const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    const query = async <T>(text: string, ...parameters: unknown[]): Promise<T[]> => {
+      let index = 0;
+      const numbered = text.replace(/\?/g, () => `$${(index += 1)}`);
+      return (await client.query(numbered, parameters)).rows as T[];
+    };
+    return await judge(query, POSTGRES_SOUNDNESS, plan.checkId, plan.tasks, plan.outcomesPerRole);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
   }
 }
 
