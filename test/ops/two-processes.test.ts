@@ -214,7 +214,8 @@ describe.skipIf(url === '')('two ICMap processes on one PostgreSQL database (run
       '1.1',
     ]);
     expect(saved).toEqual({ level: winner + 2, rationale: `Facilitator ${winner + 1} wrote this.`, version: Number(version) + 1 });
-    expect(replies[1 - winner]?.body).toContain('This form is out of date');
+    // The one who lost is told who saved what, and that nothing was overwritten.
+    expect(replies[1 - winner]?.body).toContain('while you were editing. Nothing was overwritten.');
   });
 
   it('the setup link can be used once in total, however many processes print one', async () => {
