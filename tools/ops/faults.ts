@@ -197,6 +197,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const options = parsed;
   const started = performance.now();
   const { timeLimitMs } = options;
+  // Two processes start (and restart) on one machine, and talk to a database server: give them room.
+  const startTimeoutMs = options.postgres ? 90_000 : 30_000;
   const deadline = started + timeLimitMs;
   const random = mulberry32(options.seed ^ 0x6b1a7e5);
   const randomInt = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
@@ -264,7 +266,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const workers = Math.min(options.quick ? 4 : 8, plan.people.length);
     log(`${plan.people.length} people fill in ${plan.tasks.length} self-assessments (${workers} at a time) on ${bases.join(' and ')}; ${options.kills} SIGKILLs meanwhile`);
 
-    await Promise.all(servers.map((server) => server.start(30_000)));
+    await Promise.all(servers.map((server) => server.start(startTimeoutMs)));
     const traffic = new Traffic(bases, deadline, random);
     const upMs = options.quick ? ([250, 800] as const) : ([300, 1500] as const);
     let kills = 0;
@@ -298,7 +300,7 @@ async function main(argv: readonly string[]): Promise<void> {
         gate.close();
         await server.kill();
         kills += 1;
-        const restartedIn = await server.start(30_000);
+        const restartedIn = await server.start(startTimeoutMs);
         restarts += 1;
         restartMs += restartedIn;
         gate.open();
