@@ -66,8 +66,10 @@ describe.skipIf(url === '')('db:copy into PostgreSQL (runs only with TEST_DATABA
   const temp = tempFolder();
   const source = path.join(temp.folder, 'icmap.sqlite');
   const suffix = `${process.pid}_${Date.now().toString(36)}`;
-  const schema = `copy_${suffix}`;
-  const taken = `copy_taken_${suffix}`;
+  // Under the run's prefix (test/postgres-setup.ts), so a run that dies half-way is still cleaned up.
+  const prefix = process.env.ICMAP_TEST_SCHEMA_PREFIX ?? 'icmap_test';
+  const schema = `${prefix}_copy_${suffix}`;
+  const taken = `${prefix}_taken_${suffix}`;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   let sqlite: SQLite.Database;
 

@@ -103,8 +103,10 @@ async function startPair(schema: string, extra: NodeJS.ProcessEnv = {}): Promise
 describe.skipIf(url === '')('two ICMap processes on one PostgreSQL database (runs only with TEST_DATABASE_URL set)', { timeout: 180_000 }, () => {
   const temp = tempFolder();
   const suffix = `${process.pid}_${Date.now().toString(36)}`;
-  const fresh = `two_fresh_${suffix}`;
-  const demo = `two_demo_${suffix}`;
+  // Under the run's prefix (test/postgres-setup.ts), so a run that dies half-way is still cleaned up.
+  const prefix = process.env.ICMAP_TEST_SCHEMA_PREFIX ?? 'icmap_test';
+  const fresh = `${prefix}_fresh_${suffix}`;
+  const demo = `${prefix}_demo_${suffix}`;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const running: ServerProcess[] = [];
   let a = '';
