@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../tools/demo/generate.js';
@@ -223,7 +224,10 @@ describe.skipIf(url === '')('two ICMap processes on one PostgreSQL database (run
   it('the setup link can be used once in total, however many processes print one', async () => {
     const pair = await startPair(fresh);
     running.push(...pair);
-    const links = pair.map((server) => server.tail.map((line) => /\/setup\/([\w-]+)/.exec(line)?.[1]).find((token) => token !== undefined));
+    // Each process prints its link just after it starts answering: wait for both lines.
+    const linkOf = (server: ServerProcess): string | undefined => server.tail.map((line) => /\/setup\/([\w-]+)/.exec(line)?.[1]).find((token) => token !== undefined);
+    for (let waited = 0; pair.some((server) => linkOf(server) === undefined) && waited < 60_000; waited += 100) await sleep(100);
+    const links = pair.map(linkOf);
     expect(links.every((token) => token !== undefined)).toBe(true);
     const browsers = pair.map(() => new Browser());
     const ready = await Promise.all(
