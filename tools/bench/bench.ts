@@ -716,13 +716,14 @@ async function main(): Promise<void> {
     log(JSON.stringify(figures));
     if (!POSTGRES) return;
 
-    server.kill('SIGTERM');
+    await stopServers([server]);
     const postgres = postgresTarget();
     dropPostgres = postgres.drop;
     log('');
     log(`Copying the network into PostgreSQL with npm run db:copy (${describeTarget(postgres.url)}, schema ${postgres.schema})…`);
     const copyStarted = performance.now();
-    await run(process.execPath, ['dist/tools/ops/db-copy.js', '--from', CACHE, '--to', postgres.url, '--schema', postgres.schema], {}, 'ignore');
+    // The working copy: the SQLite server brought it to this version's schema (db:copy refuses an older one).
+    await run(process.execPath, ['dist/tools/ops/db-copy.js', '--from', file, '--to', postgres.url, '--schema', postgres.schema], {}, 'ignore');
     const copySeconds = Math.round((performance.now() - copyStarted) / 100) / 10;
     const postgresEnv = { DATABASE_URL: postgres.url, DATABASE_SCHEMA: postgres.schema, DATABASE_PATH: '' };
     const runs: { label: string; figures: Figures }[] = [{ label: 'SQLite', figures }];
