@@ -29,8 +29,9 @@ function freshSchema(): string {
 /** The environment that opens a fresh test database: in-memory SQLite, or a new schema on TEST_DATABASE_URL. */
 function databaseEnvironment(): Record<string, string> {
   if (postgresUrl === undefined) return { DATABASE_PATH: ':memory:' };
-  // A few connections per app: many apps are open at once across the parallel test files.
-  return { DATABASE_PATH: ':memory:', DATABASE_URL: postgresUrl, DATABASE_SCHEMA: freshSchema(), DATABASE_POOL_SIZE: '3' };
+  // Enough connections per app for a test's burst of simultaneous requests (ten sign-ins at once
+  // each hold one while they take turns); pg opens them only when needed and closes idle ones.
+  return { DATABASE_PATH: ':memory:', DATABASE_URL: postgresUrl, DATABASE_SCHEMA: freshSchema(), DATABASE_POOL_SIZE: '12' };
 }
 
 /** Load shedding off: a test machine under load must not turn a test's request into a 503 (test/ops/operations.test.ts turns it on). */
