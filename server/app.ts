@@ -97,6 +97,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return config.trustProxy !== false && typeof fromProxy === 'string' && REQUEST_ID_SHAPE.test(fromProxy) ? fromProxy : randomUUID();
     },
     trustProxy: proxyTrust(config.trustProxy),
+    // The database plugin runs pending migrations before the app answers: on PostgreSQL under load, or
+    // on a large install (0011 fills the report summaries), that outlasts Fastify's 10 s default.
+    pluginTimeout: 600_000,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
