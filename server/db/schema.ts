@@ -240,7 +240,43 @@ interface AssistanceRequestsTable {
   updated_at: Generated<string>;
 }
 
+/** Report summaries (migration 0011), kept exact by the writes in repositories/report-summaries.ts. */
+export interface ReportCheckGroupsTable {
+  check_id: number;
+  group_id: number;
+  role_key: string;
+  district_id: number | null;
+  members: number;
+  submitted: number;
+  agreed: number;
+  level_sum: number;
+}
+
+export interface ReportPrincipleLevelsTable {
+  check_id: number;
+  group_id: number;
+  principle: string;
+  levels: number;
+  level_sum: number;
+}
+
+export interface ReportRoleLevelsTable {
+  role_key: string;
+  check_id: number;
+  outcome_code: string;
+  level: number;
+  group_count: number;
+}
+
+export interface ReportDistrictLevelsTable extends ReportRoleLevelsTable {
+  district_id: number;
+}
+
 export interface Database {
+  report_check_groups: ReportCheckGroupsTable;
+  report_principle_levels: ReportPrincipleLevelsTable;
+  report_role_levels: ReportRoleLevelsTable;
+  report_district_levels: ReportDistrictLevelsTable;
   actions: ActionsTable;
   action_owners: ActionOwnersTable;
   action_notes: ActionNotesTable;

@@ -4,7 +4,7 @@ import type { AccessScope } from '../access/scope.js';
 import type { CheckGroup, ProgressCheck } from '../db/schema.js';
 import { isoNow, type Db } from '../db/types.js';
 import { groupsWithPlace, withPlace, type GroupWithPlace } from './organisation.js';
-import { addCheckGroupSummaries, withSummaries } from './report-summaries.js';
+import { addCheckGroupSummaries } from './report-summaries.js';
 import { groupIdVisible } from './visibility.js';
 
 export interface NewCheck {
@@ -135,7 +135,7 @@ export interface ProgressTotals {
  * of thousands of groups is filtered, counted and paged without loading it.
  */
 function progressRows(db: Db, checkId: number, scope: AccessScope) {
-  return withSummaries(db)
+  return db
     .selectFrom('check_groups')
     .innerJoin('groups', 'groups.id', 'check_groups.group_id')
     .innerJoin('report_check_groups as counts', (join) => join.onRef('counts.check_id', '=', 'check_groups.check_id').onRef('counts.group_id', '=', 'check_groups.group_id'))

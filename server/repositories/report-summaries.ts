@@ -2,57 +2,8 @@
  * The report summaries (migration 0011), kept exact by the writes that change report numbers, each in
  * the caller's transaction: consensus saved or revised, groups added to a check, submissions, members.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql } from 'kysely';
 import type { Db } from '../db/types.js';
-
-interface ReportCheckGroupsTable {
-  check_id: number;
-  group_id: number;
-  role_key: string;
-  district_id: number | null;
-  members: number;
-  submitted: number;
-  agreed: number;
-  level_sum: number;
-}
-
-interface ReportPrincipleLevelsTable {
-  check_id: number;
-  group_id: number;
-  principle: string;
-  levels: number;
-  level_sum: number;
-}
-
-interface ReportRoleLevelsTable {
-  role_key: string;
-  check_id: number;
-  outcome_code: string;
-  level: number;
-  group_count: number;
-}
-
-interface ReportDistrictLevelsTable extends ReportRoleLevelsTable {
-  district_id: number;
-}
-
-export interface SummaryTables {
-  report_check_groups: ReportCheckGroupsTable;
-  report_principle_levels: ReportPrincipleLevelsTable;
-  report_role_levels: ReportRoleLevelsTable;
-  report_district_levels: ReportDistrictLevelsTable;
-}
-
-export type SummaryDatabase = Database & SummaryTables;
-
-/**
- * The same handle, typed with the summary tables too. They are declared here rather than in
- * server/db/schema.ts because only the report repositories read or write them.
- */
-export function withSummaries(db: Db): Kysely<SummaryDatabase> | Transaction<SummaryDatabase> {
-  return db as unknown as Kysely<SummaryDatabase>;
-}
 
 /** An outcome's principle: its code's part before the dot (the map schema requires "2.3" to belong to principle "2"). */
 export function principleOfCode(code: string): string {
@@ -82,8 +33,7 @@ export async function recordConsensusInSummaries(
   record: { checkId: number; groupId: number; outcomeCode: string; level: number },
   previousLevel: number | undefined,
 ): Promise<void> {
-  const sdb = withSummaries(db);
-  const group = await sdb
+  const group = await db
     .selectFrom('groups')
     .leftJoin('sites', 'sites.id', 'groups.site_id')
     .select(['groups.role_key', sql<number | null>`coalesce(groups.district_id, sites.district_id)`.as('district_id')])
@@ -91,13 +41,13 @@ export async function recordConsensusInSummaries(
     .executeTakeFirstOrThrow();
   const isNew = previousLevel === undefined;
   const delta = record.level - (previousLevel ?? 0);
-  await sdb
+  await db
     .updateTable('report_check_groups')
     .set((eb) => ({ agreed: eb('agreed', '+', isNew ? 1 : 0), level_sum: eb('level_sum', '+', delta) }))
     .where('check_id', '=', record.checkId)
     .where('group_id', '=', record.groupId)
     .execute();
-  await sdb
+  await db
     .insertInto('report_principle_levels')
     .values({ check_id: record.checkId, group_id: record.groupId, principle: principleOfCode(record.outcomeCode), levels: 1, level_sum: record.level })
     .onConflict((oc) =>
@@ -110,7 +60,7 @@ export async function recordConsensusInSummaries(
   if (previousLevel === record.level) return;
   const key = { role_key: group.role_key, check_id: record.checkId, outcome_code: record.outcomeCode };
   if (previousLevel !== undefined) {
-    await sdb
+    await db
       .updateTable('report_role_levels')
       .set((eb) => ({ group_count: eb('group_count', '-', 1) }))
       .where('role_key', '=', key.role_key)
@@ -119,7 +69,7 @@ export async function recordConsensusInSummaries(
       .where('level', '=', previousLevel)
       .execute();
     if (group.district_id !== null) {
-      await sdb
+      await db
         .updateTable('report_district_levels')
         .set((eb) => ({ group_count: eb('group_count', '-', 1) }))
         .where('role_key', '=', key.role_key)
@@ -130,13 +80,13 @@ export async function recordConsensusInSummaries(
         .execute();
     }
   }
-  await sdb
+  await db
     .insertInto('report_role_levels')
     .values({ ...key, level: record.level, group_count: 1 })
     .onConflict((oc) => oc.columns(['role_key', 'check_id', 'outcome_code', 'level']).doUpdateSet({ group_count: sql`report_role_levels.group_count + 1` }))
     .execute();
   if (group.district_id !== null) {
-    await sdb
+    await db
       .insertInto('report_district_levels')
       .values({ ...key, district_id: group.district_id, level: record.level, group_count: 1 })
       .onConflict((oc) =>
@@ -148,10 +98,9 @@ export async function recordConsensusInSummaries(
 
 /** One more submitted self-assessment for its check and group. */
 export async function recordSubmissionInSummaries(db: Db, selfAssessmentId: number): Promise<void> {
-  const sdb = withSummaries(db);
-  const assessment = await sdb.selectFrom('self_assessments').select(['check_id', 'group_id']).where('id', '=', selfAssessmentId).executeTakeFirst();
+  const assessment = await db.selectFrom('self_assessments').select(['check_id', 'group_id']).where('id', '=', selfAssessmentId).executeTakeFirst();
   if (assessment === undefined) return;
-  await sdb
+  await db
     .updateTable('report_check_groups')
     .set((eb) => ({ submitted: eb('submitted', '+', 1) }))
     .where('check_id', '=', assessment.check_id)
@@ -161,13 +110,12 @@ export async function recordSubmissionInSummaries(db: Db, selfAssessmentId: numb
 
 /** Recounts the active members of groups (after a membership or a person's archiving changed), in every check they take part in. */
 export async function recountMembersInSummaries(db: Db, which: { groupId: number } | { personId: number }): Promise<void> {
-  const sdb = withSummaries(db);
-  await sdb
+  await db
     .updateTable('report_check_groups')
     .set({
       members: sql<number>`(select count(*) from group_members gm join people pe on pe.id = gm.person_id
         where gm.group_id = report_check_groups.group_id and pe.archived_at is null)`,
     })
-    .where('group_id', 'in', 'groupId' in which ? [which.groupId] : sdb.selectFrom('group_members').select('group_members.group_id').where('group_members.person_id', '=', which.personId))
+    .where('group_id', 'in', 'groupId' in which ? [which.groupId] : db.selectFrom('group_members').select('group_members.group_id').where('group_members.person_id', '=', which.personId))
     .execute();
 }

@@ -3,7 +3,6 @@ import { sql, type RawBuilder } from 'kysely';
 import type { AccessScope } from '../access/scope.js';
 import type { ProgressCheck } from '../db/schema.js';
 import type { Db } from '../db/types.js';
-import { withSummaries } from './report-summaries.js';
 import { groupIdVisible } from './visibility.js';
 
 /** For each outcome, the group's agreed level in the latest check that opened before `before`. */
@@ -88,8 +87,7 @@ export interface SiteCandidate {
  * order the detailed query lists groups in.
  */
 export async function siteCandidates(db: Db, scope: AccessScope, filter: SiteFilter & { principle: string | null }): Promise<SiteCandidate[]> {
-  const sdb = withSummaries(db);
-  let query = sdb
+  let query = db
     .selectFrom('report_check_groups as r')
     .innerJoin('groups', 'groups.id', 'r.group_id')
     .leftJoin('sites', 'sites.id', 'groups.site_id')
@@ -110,10 +108,9 @@ export async function siteCandidates(db: Db, scope: AccessScope, filter: SiteFil
 
 /** The newest check (of those given, newest first) in which a visible group of the role has recorded consensus. */
 export async function latestCheckWithConsensus(db: Db, scope: AccessScope, roleKey: string, checkIds: readonly number[]): Promise<number | undefined> {
-  const sdb = withSummaries(db);
   for (const checkId of checkIds) {
     // A record is only ever written for a group taking part, so its summary row counts it.
-    const found = await sdb
+    const found = await db
       .selectFrom('report_check_groups as r')
       .select('r.group_id')
       .where('r.check_id', '=', checkId)
@@ -136,7 +133,7 @@ function individualGroup(groupId: RawBuilder<unknown>, checkId: RawBuilder<unkno
 
 /** How many one-person groups of a role have a record in a check, among those the viewer may see (left out of the site comparison). */
 export async function countIndividualGroups(db: Db, scope: AccessScope, filter: { checkId: number; roleKey: string; districtId: number | null }): Promise<number> {
-  let query = withSummaries(db)
+  let query = db
     .selectFrom('report_check_groups as r')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('r.check_id', '=', filter.checkId)
@@ -185,16 +182,15 @@ async function visibleLevelCounts(
 /** How many visible groups of a role agreed each level, per check and outcome (in one district, if given). */
 export async function roleLevelCounts(db: Db, scope: AccessScope, filter: { roleKey: string; districtId: number | null }): Promise<LevelCountRow[]> {
   if (!scope.seesWholeNetwork) return visibleLevelCounts(db, scope, filter);
-  const sdb = withSummaries(db);
   if (filter.districtId === null) {
-    return sdb
+    return db
       .selectFrom('report_role_levels')
       .select(['check_id', 'outcome_code', 'level', 'group_count as groups'])
       .where('role_key', '=', filter.roleKey)
       .where('group_count', '>', 0)
       .execute();
   }
-  return sdb
+  return db
     .selectFrom('report_district_levels')
     .select(['check_id', 'outcome_code', 'level', 'group_count as groups'])
     .where('role_key', '=', filter.roleKey)
@@ -211,7 +207,7 @@ export async function districtLevelCounts(
 ): Promise<(LevelCountRow & { district_id: number | null })[]> {
   if (filter.checkIds.length === 0) return [];
   if (!scope.seesWholeNetwork) return visibleLevelCounts(db, scope, { ...filter, districtId: null });
-  return withSummaries(db)
+  return db
     .selectFrom('report_district_levels')
     .select(['check_id', 'outcome_code', 'level', 'district_id', 'group_count as groups'])
     .where('role_key', '=', filter.roleKey)
@@ -238,7 +234,7 @@ export async function openCheckAgreement(
   filter: { checkIds: readonly number[]; roleKey: string; districtId: number | null; outcomeCount: number },
 ): Promise<OpenCheckAgreement[]> {
   if (filter.checkIds.length === 0) return [];
-  let query = withSummaries(db)
+  let query = db
     .selectFrom('report_check_groups as r')
     .select('r.check_id')
     .select(sql<number>`count(*)`.as('groups'))
