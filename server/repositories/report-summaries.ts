@@ -2,6 +2,7 @@
  * The report summaries (migration 0011), kept exact by the writes that change report numbers, each in
  * the caller's transaction: consensus saved or revised, groups added to a check, submissions, members.
  */
+import { takeTurns } from '../db/dialect.js';
 import { sql } from 'kysely';
 import type { Db } from '../db/types.js';
 
@@ -108,14 +109,26 @@ export async function recordSubmissionInSummaries(db: Db, selfAssessmentId: numb
     .execute();
 }
 
-/** Recounts the active members of groups (after a membership or a person's archiving changed), in every check they take part in. */
+/**
+ * Recounts the active members of groups (after a membership or a person's archiving changed), in every
+ * check they take part in. On PostgreSQL two such changes to one group take turns: each recount then
+ * runs after the other's change is committed and sees it (at READ COMMITTED a recount running beside
+ * another change would count from a snapshot without it, and the last one written would be short).
+ */
 export async function recountMembersInSummaries(db: Db, which: { groupId: number } | { personId: number }): Promise<void> {
+  const groupIds =
+    'groupId' in which
+      ? [which.groupId]
+      : (await db.selectFrom('group_members').select('group_id').where('person_id', '=', which.personId).execute()).map((row) => row.group_id);
+  if (groupIds.length === 0) return;
+  groupIds.sort((a, b) => a - b);
+  await takeTurns(db, ...groupIds.map((id) => `group members ${id}`));
   await db
     .updateTable('report_check_groups')
     .set({
       members: sql<number>`(select count(*) from group_members gm join people pe on pe.id = gm.person_id
         where gm.group_id = report_check_groups.group_id and pe.archived_at is null)`,
     })
-    .where('group_id', 'in', 'groupId' in which ? [which.groupId] : db.selectFrom('group_members').select('group_members.group_id').where('group_members.person_id', '=', which.personId))
+    .where('group_id', 'in', groupIds)
     .execute();
 }
