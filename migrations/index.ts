@@ -10,6 +10,7 @@ import * as signInAddresses from './0007_sign_in_addresses.js';
 import * as actionPlans from './0009_action_plans.js';
 import * as growthCoverIndex from './0010_growth_cover_index.js';
 import * as reportSummaries from './0011_report_summaries.js';
+import * as openCheckAgreementIndex from './0012_open_check_agreement_index.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_organisation': organisation,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0009_action_plans': actionPlans,
   '0010_growth_cover_index': growthCoverIndex,
   '0011_report_summaries': reportSummaries,
+  '0012_open_check_agreement_index': openCheckAgreementIndex,
 };

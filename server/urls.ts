@@ -75,6 +75,17 @@ export function requestPath(requestId: Id): string {
   return `/requests/${requestId}`;
 }
 
+// ---- reports ----
+
+/**
+ * A network report, the site comparison or growth over time, with its filter in the query string (in the
+ * order given; undefined values left out) and, if given, the id of a part of the page to scroll to.
+ */
+export function reportPath(report: 'sites' | 'growth', query: Record<string, QueryValue> = {}, section?: string): string {
+  const path = withQuery(`/reports/${report}`, query);
+  return section === undefined ? path : `${path}#${section}`;
+}
+
 // ---- administration ----
 
 export function rosterImportPath(uploadId: Id, page?: 'confirm' | 'invitation-slips' | 'invitations.csv'): string {

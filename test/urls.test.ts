@@ -1,6 +1,6 @@
 /** The one place ICMap's addresses are built: ids in the path, filters in the query string. */
 import { describe, expect, it } from 'vitest';
-import { checkGroupPath, consensusOutcomePath, groupPath, memberPath, roleOutcomePath, withQuery } from '../server/urls.js';
+import { checkGroupPath, consensusOutcomePath, groupPath, memberPath, reportPath, roleOutcomePath, withQuery } from '../server/urls.js';
 
 describe('urls', () => {
   it('puts ids and the page into the path', () => {
@@ -10,6 +10,9 @@ describe('urls', () => {
     expect(groupPath(7, 'actions/new')).toBe('/groups/7/actions/new');
     expect(memberPath(7, 40, 'remove')).toBe('/groups/7/members/40/remove');
     expect(roleOutcomePath({ id: 'txnsi' }, { key: 'hub-team' }, '1.2')).toBe('/maps/txnsi/roles/hub-team/outcomes/1.2');
+    expect(reportPath('growth')).toBe('/reports/growth');
+    expect(reportPath('sites', { check: 4, role: 'hub-team', district: undefined, page: 2 })).toBe('/reports/sites?check=4&role=hub-team&page=2');
+    expect(reportPath('growth', { role: 'hub-team', open: '1', page: 3 }, 'districts-heading')).toBe('/reports/growth?role=hub-team&open=1&page=3#districts-heading');
   });
 
   it('adds a query string, keeping a filter and letting a named value replace one of its own', () => {

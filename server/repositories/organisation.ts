@@ -44,6 +44,20 @@ export async function listDistricts(db: Db, scope: AccessScope): Promise<Distric
     .execute();
 }
 
+/**
+ * The districts a report offers and compares, in listDistricts' order (two of the same name by id, so a
+ * page of them is stable): names only, without counting each one's sites.
+ */
+export async function listDistrictChoices(db: Db, scope: AccessScope): Promise<Pick<District, 'id' | 'name' | 'archived_at'>[]> {
+  return db
+    .selectFrom('districts')
+    .select(['districts.id', 'districts.name', 'districts.archived_at'])
+    .where((eb) => districtVisible(eb, scope))
+    .orderBy(sql`districts.name collate nocase`)
+    .orderBy('districts.id')
+    .execute();
+}
+
 export async function findDistrict(db: Db, id: number): Promise<District | undefined> {
   return db.selectFrom('districts').selectAll().where('id', '=', id).executeTakeFirst();
 }

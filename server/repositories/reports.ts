@@ -155,13 +155,13 @@ export interface LevelCountRow {
 }
 
 /**
- * Counts the visible groups of a role per check, outcome and level (and district, when `byDistrict`),
- * from the records: for a viewer who sees part of the network, which is a few groups' records.
+ * Counts the visible groups of a role per check, outcome and level, with each one's district, from the
+ * records: for a viewer who sees part of the network, which is a few groups' records.
  */
 async function visibleLevelCounts(
   db: Db,
   scope: AccessScope,
-  filter: { roleKey: string; districtId: number | null; checkIds?: readonly number[] },
+  filter: { roleKey: string; districtId: number | null; checkIds?: readonly number[]; districtIds?: readonly number[] },
 ): Promise<(LevelCountRow & { district_id: number | null })[]> {
   const district = sql<number | null>`coalesce(groups.district_id, sites.district_id)`;
   let query = db
@@ -175,6 +175,7 @@ async function visibleLevelCounts(
     .where((eb) => groupIdVisible(eb, 'cr.group_id', scope))
     .groupBy(['cr.check_id', 'cr.outcome_code', 'cr.level', district]);
   if (filter.districtId !== null) query = query.where(district, '=', filter.districtId);
+  if (filter.districtIds !== undefined) query = query.where(district, 'in', filter.districtIds.length === 0 ? [0] : filter.districtIds);
   if (filter.checkIds !== undefined) query = query.where('cr.check_id', 'in', filter.checkIds.length === 0 ? [0] : filter.checkIds);
   return query.execute();
 }
@@ -199,19 +200,24 @@ export async function roleLevelCounts(db: Db, scope: AccessScope, filter: { role
     .execute();
 }
 
-/** The same counts per district, for some checks only (the districts side by side). */
+/**
+ * The same counts per district, for some checks and some districts only: the page of districts side by
+ * side, read through report_district_levels' primary key (role, check, district, ...), so its cost is the
+ * page's, not the network's.
+ */
 export async function districtLevelCounts(
   db: Db,
   scope: AccessScope,
-  filter: { roleKey: string; checkIds: readonly number[] },
+  filter: { roleKey: string; checkIds: readonly number[]; districtIds: readonly number[] },
 ): Promise<(LevelCountRow & { district_id: number | null })[]> {
-  if (filter.checkIds.length === 0) return [];
+  if (filter.checkIds.length === 0 || filter.districtIds.length === 0) return [];
   if (!scope.seesWholeNetwork) return visibleLevelCounts(db, scope, { ...filter, districtId: null });
   return db
     .selectFrom('report_district_levels')
     .select(['check_id', 'outcome_code', 'level', 'district_id', 'group_count as groups'])
     .where('role_key', '=', filter.roleKey)
     .where('check_id', 'in', filter.checkIds)
+    .where('district_id', 'in', filter.districtIds)
     .where('group_count', '>', 0)
     .execute();
 }

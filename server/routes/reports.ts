@@ -12,9 +12,9 @@ import { levelName, outcomesByPrinciple } from '../maps/catalog.js';
 import type { IcMap } from '../maps/schema.js';
 import { requireViewer, type Viewer } from '../plugins/auth.js';
 import { consensusForGroup } from '../repositories/consensus.js';
-import { listDistricts } from '../repositories/organisation.js';
+import { listDistrictChoices, listDistricts } from '../repositories/organisation.js';
 import { listChecks } from '../repositories/progress-checks.js';
-import { checksByIds, countIndividualGroups, districtLevelCounts, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
+import { checksByIds, countIndividualGroups, latestCheckWithConsensus, openCheckAgreement, previousConsensus, roleLevelCounts, siteComparison } from '../repositories/reports.js';
 import { submittedPlacements } from '../repositories/self-assessments.js';
 import { checkGroupFor, visibleCheck } from '../services/check-access.js';
 import { consensusAccessFor } from '../services/consensus.js';
@@ -22,11 +22,12 @@ import { whatTheTeamDid } from '../services/action-plans.js';
 import { actionCountsByGroup } from '../repositories/action-plans.js';
 import { checkState } from '../services/progress-checks.js';
 import { safeCsv } from '../services/csv.js';
-import { changeBetween, districtMedians, growthPoints, memberColumns, siteComparisonPage, siteRows, sortSites, teamFindings } from '../services/reports.js';
+import { DISTRICTS_PER_PAGE, districtsSideBySide, growthPoints, memberColumns, siteComparisonPage, siteRows, sortSites, teamFindings } from '../services/reports.js';
 import { fullExport } from '../services/export.js';
 import { sendCsv } from './csv.js';
 import { dayIn } from '../services/network-time.js';
 import { idField } from './fields.js';
+import { reportPath, withQuery } from '../urls.js';
 
 const params = z.object({ id: idField, groupId: idField });
 const formatQuery = z.object({ format: z.enum(['csv'], { message: 'format can only be csv' }).optional() });
@@ -46,6 +47,8 @@ const growthQuery = formatQuery.extend({
   district: optionalId,
   /** Open checks are left out unless asked for: their consensus is still being agreed. */
   open: z.enum(['1'], { message: 'open can only be 1' }).optional(),
+  /** The page of districts side by side. */
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
 const reportRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -226,7 +229,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const role = roleOf(map, query.role);
     const [rows, districts] = await Promise.all([
       roleLevelCounts(app.db, viewer.scope, { roleKey: role.key, districtId: query.district ?? null }),
-      listDistricts(app.db, viewer.scope),
+      listDistrictChoices(app.db, viewer.scope),
     ]);
     const withConsensus = await checksByIds(app.db, [...new Set(rows.map((row) => row.check_id))]);
     const today = dayIn(request.timeZone);
@@ -278,21 +281,18 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const before = latest === undefined ? undefined : checks[checks.indexOf(latest) - 1];
     const visibleDistricts = districts.filter((district) => district.archived_at === null);
     const showSideBySide = query.district === undefined && visibleDistricts.length > 1 && latest !== undefined;
-    const districtRows = showSideBySide
-      ? await districtLevelCounts(app.db, viewer.scope, { roleKey: role.key, checkIds: [latest.id, ...(before === undefined ? [] : [before.id])] })
-      : [];
-    const byDistrict = districtMedians(districtRows, map.levels.length);
-    const sideBySide =
-      showSideBySide
-        ? role.outcomes.map((outcome) => ({
-            outcome,
-            districts: visibleDistricts.map((district) => {
-              const now = byDistrict(district.id, latest.id, outcome.code);
-              const then = byDistrict(district.id, before?.id, outcome.code);
-              return { district, median: now, change: now === null ? null : changeBetween(then, now) };
-            }),
-          }))
-        : [];
+    // A page of districts, its counts read for those districts only: the cost is the page's, not the network's.
+    const sideBySide = showSideBySide
+      ? await districtsSideBySide(app.db, viewer.scope, {
+          role,
+          levelCount: map.levels.length,
+          latestCheckId: latest.id,
+          beforeCheckId: before?.id,
+          districts: visibleDistricts,
+          page: query.page,
+          perPage: DISTRICTS_PER_PAGE,
+        })
+      : undefined;
     return reply.view('pages/reports/growth', {
       title: `Growth: ${role.name}`,
       nav: 'reports',
@@ -305,6 +305,8 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       points,
       sideBySide,
       latest,
+      // Page links keep the role and the open-check choice, and come back to the table.
+      sideBySideHref: (page: number) => `${withQuery(reportPath('growth'), { role: role.key, open: query.open, page })}#districts-heading`,
       csvHref: `/reports/growth?${new URLSearchParams({ role: role.key, ...(query.district === undefined ? {} : { district: String(query.district) }), ...(query.open === '1' ? { open: '1' } : {}), format: 'csv' }).toString()}`,
       chart:
         checks.length === 0

@@ -6,8 +6,8 @@
 import type { AccessScope } from '../access/scope.js';
 import type { ConsensusRecord } from '../db/schema.js';
 import type { Db } from '../db/types.js';
-import type { IcMap, Role } from '../maps/schema.js';
-import { siteCandidates, siteComparison, type LevelCountRow, type SiteComparisonRow, type SiteFilter } from '../repositories/reports.js';
+import type { IcMap, Outcome, Role } from '../maps/schema.js';
+import { districtLevelCounts, siteCandidates, siteComparison, type LevelCountRow, type SiteComparisonRow, type SiteFilter } from '../repositories/reports.js';
 
 export type Change = 'up' | 'same' | 'down';
 
@@ -252,5 +252,77 @@ export function districtMedians(
   return (districtId, checkId, outcomeCode) => {
     const levels = checkId === undefined ? undefined : counts.get(`${districtId}:${checkId}:${outcomeCode}`);
     return levels === undefined ? null : medianOfCounts(levels);
+  };
+}
+
+/** Where a page falls in a list of `total`: clamped to the last page (a list that shrank keeps its old links working); `first` and `last` count from 1. */
+export interface PageWindow {
+  page: number;
+  pages: number;
+  total: number;
+  /** 0 on an empty list. */
+  first: number;
+  last: number;
+  offset: number;
+}
+
+export function pageWindow(total: number, page: number, perPage: number): PageWindow {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const shown = Math.min(Math.max(1, page), pages);
+  const offset = (shown - 1) * perPage;
+  return { page: shown, pages, total, first: total === 0 ? 0 : offset + 1, last: Math.min(total, offset + perPage), offset };
+}
+
+/** The growth page shows this many districts side by side: enough to compare, few enough to read on a projector. */
+export const DISTRICTS_PER_PAGE = 10;
+
+export interface SideBySideCell {
+  districtId: number;
+  /** The district's median agreed level in the latest check; null where it agreed nothing. */
+  median: number | null;
+  /** Since the check before; null where either check has no median. */
+  change: Change | null;
+}
+
+export interface DistrictsSideBySide extends PageWindow {
+  /** The page's districts, in the order given. */
+  districts: { id: number; name: string }[];
+  rows: { outcome: Outcome; cells: SideBySideCell[] }[];
+}
+
+/**
+ * One page of the growth page's districts side by side: each district's median in the latest check and
+ * its change since the check before, with the level counts read for the page's districts only.
+ */
+export async function districtsSideBySide(
+  db: Db,
+  scope: AccessScope,
+  input: {
+    role: Role;
+    levelCount: number;
+    latestCheckId: number;
+    beforeCheckId: number | undefined;
+    /** Every district to compare, in the table's order. */
+    districts: readonly { id: number; name: string }[];
+    page: number;
+    perPage: number;
+  },
+): Promise<DistrictsSideBySide> {
+  const window = pageWindow(input.districts.length, input.page, input.perPage);
+  const districts = input.districts.slice(window.offset, window.offset + input.perPage).map(({ id, name }) => ({ id, name }));
+  const checkIds = [input.latestCheckId, ...(input.beforeCheckId === undefined ? [] : [input.beforeCheckId])];
+  const counts = await districtLevelCounts(db, scope, { roleKey: input.role.key, checkIds, districtIds: districts.map((district) => district.id) });
+  const medianOf = districtMedians(counts, input.levelCount);
+  return {
+    ...window,
+    districts,
+    rows: input.role.outcomes.map((outcome) => ({
+      outcome,
+      cells: districts.map((district): SideBySideCell => {
+        const now = medianOf(district.id, input.latestCheckId, outcome.code);
+        const then = medianOf(district.id, input.beforeCheckId, outcome.code);
+        return { districtId: district.id, median: now, change: now === null ? null : changeBetween(then, now) };
+      }),
+    })),
   };
 }

@@ -5,7 +5,7 @@ import { findPerson, setPasswordHash } from '../../server/repositories/people.js
 import { revealCheckGroup } from '../../server/repositories/progress-checks.js';
 import { ensureSelfAssessment } from '../../server/repositories/self-assessments.js';
 import { recordConsensus } from '../../server/services/consensus.js';
-import { addMembership, addPerson } from '../../server/services/organisation.js';
+import { addDistrict, addMembership, addPerson } from '../../server/services/organisation.js';
 import { openCheck } from '../../server/services/progress-checks.js';
 import { saveAnswers, submitAnswers } from '../../server/services/self-assessment.js';
 import { signIn, type Agent } from '../support/http.js';
@@ -204,6 +204,41 @@ describe('site comparison and growth', () => {
     expect((await admin.get('/reports/sites?role=teacher')).statusCode).toBe(400);
     expect((await admin.get('/reports/sites?sort=worst')).statusCode).toBe(400);
     expect((await admin.get('/reports/growth?format=xlsx')).statusCode).toBe(400);
+  });
+});
+
+describe('growth: districts side by side', () => {
+  const table = (body: string): string => body.slice(body.indexOf('id="districts-heading"'), body.indexOf('</section>', body.indexOf('id="districts-heading"')));
+
+  it('shows a network of two districts in one table, with no page links', async () => {
+    const page = await (await as('admin')).get('/reports/growth');
+    const districts = table(page.body);
+    expect(districts).toContain('Median agreed level by district, Autumn</caption>');
+    expect(districts).toMatch(/>Alder District<\/th><th scope="col">Birch District<\/th>/);
+    expect(districts).not.toContain('Pages of districts');
+    // A page past the end shows the last (here the only) one; a page that is not a number is refused.
+    expect(table((await (await as('admin')).get('/reports/growth?page=3')).body)).toBe(districts);
+    expect((await (await as('admin')).get('/reports/growth?page=0')).statusCode).toBe(400);
+    expect((await (await as('admin')).get('/reports/growth?page=two')).statusCode).toBe(400);
+  });
+
+  it('pages a larger network by name, saying which districts it shows, its links keeping the other choices', async () => {
+    // Run last in this file: eleven more districts (no sites) make 13.
+    for (let n = 1; n <= 11; n += 1) await addDistrict(f.app.db, f.people.admin.id, `Cedar ${String(n).padStart(2, '0')}`);
+    const admin = await as('admin');
+    const first = table((await admin.get('/reports/growth?open=1')).body);
+    expect(first).toContain('districts 1–10 of 13, by name</caption>');
+    expect(first).toMatch(/>Alder District<\/th><th scope="col">Birch District<\/th><th scope="col">Cedar 01<\/th>/);
+    expect(first).not.toContain('Cedar 09');
+    expect(first).toContain('href="/reports/growth?role=improvement-team&amp;open=1&amp;page=2#districts-heading"');
+    expect(first).not.toContain('rel="prev"');
+    const second = table((await admin.get('/reports/growth?role=improvement-team&open=1&page=2')).body);
+    expect(second).toContain('districts 11–13 of 13, by name</caption>');
+    expect(second).toMatch(/>Cedar 09<\/th><th scope="col">Cedar 10<\/th><th scope="col">Cedar 11<\/th><\/tr>/);
+    expect(second).toContain('href="/reports/growth?role=improvement-team&amp;open=1&amp;page=1#districts-heading"');
+    expect(second).not.toContain('rel="next"');
+    // A district's own growth has no table of districts.
+    expect((await admin.get(`/reports/growth?district=${f.districts.A.id}`)).body).not.toContain('districts-heading');
   });
 });
 

@@ -20,7 +20,8 @@ import { markSubmitted } from '../../server/repositories/self-assessments.js';
 import { recordConsensus } from '../../server/services/consensus.js';
 import { addMembership, addNewMember, archivePerson, archiveThing, removeMembership } from '../../server/services/organisation.js';
 import { changeCheckDates, closeCheck, openCheck, reopenCheck, todayUtc } from '../../server/services/progress-checks.js';
-import { siteComparisonPage, siteRows, sortSites, type SiteRow } from '../../server/services/reports.js';
+import { listDistricts } from '../../server/repositories/organisation.js';
+import { changeBetween, districtMedians, districtsSideBySide, DISTRICTS_PER_PAGE, siteComparisonPage, siteRows, sortSites, type SiteRow } from '../../server/services/reports.js';
 import { DEMO_PASSWORD } from '../../tools/demo/generate.js';
 import { hashPassword } from '../../server/services/passwords.js';
 import { catalog, generateInto, tempFolder } from '../demo/support.js';
@@ -89,6 +90,71 @@ function byCheckOutcomeLevel(rows: readonly { check_id: number; outcome_code: st
   return [...totals].filter(([, groups]) => groups > 0).sort(([a], [b]) => a.localeCompare(b));
 }
 
+/**
+ * The growth page's districts side by side, page by page (pages of 1 and the page's real size), against
+ * the whole table as the page built it before paging: every visible district's median from the full
+ * counts. Every page together shows every district once, in the table's order.
+ */
+async function expectSideBySideEqual(
+  db: Kysely<Database>,
+  scope: AccessScope,
+  roleKey: string,
+  checkIds: readonly number[],
+  oldCounts: readonly (oracle.LevelCountRow & { district_id: number | null })[],
+  what: string,
+): Promise<number> {
+  const role = map.roles.find((candidate) => candidate.key === roleKey)!;
+  const districts = (await listDistricts(db, scope)).filter((district) => district.archived_at === null);
+  const medianOf = districtMedians(oldCounts, map.levels.length);
+  let compared = 0;
+  // [latest, before] pairs as the page picks them (oldest first there), and a latest check with none before.
+  for (const [latest, before] of [[checkIds[1], checkIds[2]], [checkIds[0], checkIds[1]], [checkIds.at(-1), undefined]] as const) {
+    if (latest === undefined) continue;
+    const whole = role.outcomes.map((outcome) =>
+      districts.map((district) => {
+        const now = medianOf(district.id, latest, outcome.code);
+        return { districtId: district.id, median: now, change: now === null ? null : changeBetween(medianOf(district.id, before, outcome.code), now) };
+      }),
+    );
+    for (const perPage of [1, DISTRICTS_PER_PAGE]) {
+      const pages = Math.max(1, Math.ceil(districts.length / perPage));
+      const seen: number[] = [];
+      for (let page = 1; page <= pages + 1; page += 1) {
+        const label = `${what}: districts side by side, checks ${latest}/${before ?? '-'}, page ${page} of ${perPage}`;
+        const reads = { queries: 0, rows: 0 };
+        const counted = db.withPlugin({
+          transformQuery: ({ node }) => node,
+          transformResult: async ({ result }) => {
+            reads.queries += 1;
+            reads.rows += result.rows.length;
+            return result;
+          },
+        });
+        const actual = await districtsSideBySide(counted, scope, { role, levelCount: map.levels.length, latestCheckId: latest, beforeCheckId: before, districts, page, perPage });
+        // One query (none with no district to show), reading at most a row per shown district, check, outcome and level: the page's cost, whatever the network's size.
+        expect(reads.queries, label).toBe(actual.districts.length === 0 ? 0 : 1);
+        expect(reads.rows, label).toBeLessThanOrEqual(actual.districts.length * (before === undefined ? 1 : 2) * role.outcomes.length * map.levels.length);
+        // A page past the end shows the last one.
+        const shown = Math.min(page, pages);
+        const offset = (shown - 1) * perPage;
+        expect({ page: actual.page, pages: actual.pages, total: actual.total, first: actual.first, last: actual.last }, label).toEqual({
+          page: shown,
+          pages,
+          total: districts.length,
+          first: districts.length === 0 ? 0 : offset + 1,
+          last: Math.min(districts.length, offset + perPage),
+        });
+        expect(actual.districts, label).toEqual(districts.slice(offset, offset + perPage).map(({ id, name }) => ({ id, name })));
+        expect(actual.rows.map((row) => row.cells), label).toEqual(whole.map((cells) => cells.slice(offset, offset + perPage)));
+        if (page <= pages) seen.push(...actual.districts.map((district) => district.id));
+        compared += 1;
+      }
+      expect(seen, `${what}: every district once, in order`).toEqual(districts.map((district) => district.id));
+    }
+  }
+  return compared;
+}
+
 /** Compares every summary-backed report with its oracle, for every scope, check, role, district and sort. */
 async function expectReportsEqual(network: Network): Promise<number> {
   const { db, scopes, checkIds, districtIds } = network;
@@ -105,10 +171,11 @@ async function expectReportsEqual(network: Network): Promise<number> {
         );
         if (districtId === null) {
           for (const pair of [checkIds.slice(0, 2), checkIds.slice(1, 3)]) {
-            const fresh = (await districtLevelCounts(db, scope, { roleKey, checkIds: pair })).filter((row) => row.district_id !== null && row.groups > 0);
+            const fresh = (await districtLevelCounts(db, scope, { roleKey, checkIds: pair, districtIds })).filter((row) => row.district_id !== null && row.groups > 0);
             const old = oldCounts.filter((row) => row.district_id !== null && pair.includes(row.check_id));
             expect(sorted(fresh), `${what}: districts side by side`).toEqual(sorted(old));
           }
+          compared += await expectSideBySideEqual(db, scope, roleKey, checkIds, oldCounts, what);
         }
         for (const checkId of checkIds) {
           expect(await countIndividualGroups(db, scope, { checkId, roleKey, districtId }), `${what}, check ${checkId}: one-person groups`).toBe(
