@@ -1,6 +1,36 @@
-/** Every address ICMap links or redirects to with an id in it, built in one place: views call these as `it.h.*`. */
+/** Every address ICMap links or redirects to, built in one place: views call these as `it.h.*`, routes import them. */
 
 type Id = number | string;
+
+// ---- pages without an id ----
+
+/** The home page: what ICMap is for a visitor, a person's own page once signed in. */
+export function homePath(): string {
+  return '/';
+}
+
+export function networkPath(): string {
+  return '/network';
+}
+
+/** The hub's queue of requests for help. */
+export function requestsPath(): string {
+  return '/requests';
+}
+
+export function auditLogPath(): string {
+  return '/admin/audit';
+}
+
+/** Uploading a roster (one upload's preview is rosterImportPath). */
+export function rosterUploadPath(): string {
+  return '/admin/import';
+}
+
+/** A one-time sign-in link (invitation or password reset), put after the address people reach ICMap at. */
+export function accessLinkPath(token: string): string {
+  return `/access/${token}`;
+}
 
 // ---- the map browser (public) ----
 
@@ -27,7 +57,7 @@ export function checkPath(checkId: Id, page?: 'close' | 'reopen' | 'dates'): str
 }
 
 /** One group's part in a check: its members' self-assessments, the consensus and the team report. */
-export type CheckGroupPage = 'self' | 'consensus' | 'consensus/meeting' | 'consensus/named-view' | 'consensus/reveal' | 'report';
+export type CheckGroupPage = 'self' | 'self/review' | 'consensus' | 'consensus/meeting' | 'consensus/named-view' | 'consensus/reveal' | 'report';
 
 export function checkGroupPath(checkId: Id, groupId: Id, page: CheckGroupPage): string {
   return `/checks/${checkId}/groups/${groupId}/${page}`;
@@ -52,6 +82,11 @@ export type GroupPage = 'plan' | 'plan/print' | 'actions' | 'actions/new' | 'req
 
 export function groupPath(groupId: Id, page?: GroupPage): string {
   return page === undefined ? `/groups/${groupId}` : `/groups/${groupId}/${page}`;
+}
+
+/** An outcome's section of a group's action plan. */
+export function planOutcomePath(groupId: Id, code: string): string {
+  return `${groupPath(groupId, 'plan')}#outcome-${code}`;
 }
 
 /** A member's row on a group's page: facilitator or not, removal. */

@@ -1,6 +1,22 @@
 /** The one place ICMap's addresses are built: ids in the path, filters in the query string. */
 import { describe, expect, it } from 'vitest';
-import { checkGroupPath, consensusOutcomePath, groupPath, memberPath, reportPath, roleOutcomePath, withQuery } from '../server/urls.js';
+import {
+  accessLinkPath,
+  auditLogPath,
+  checkGroupPath,
+  consensusOutcomePath,
+  groupPath,
+  homePath,
+  memberPath,
+  networkPath,
+  planOutcomePath,
+  reportPath,
+  requestsPath,
+  roleOutcomePath,
+  rosterImportPath,
+  rosterUploadPath,
+  withQuery,
+} from '../server/urls.js';
 
 describe('urls', () => {
   it('puts ids and the page into the path', () => {
@@ -15,10 +31,20 @@ describe('urls', () => {
     expect(reportPath('growth', { role: 'hub-team', open: '1', page: 3 }, 'districts-heading')).toBe('/reports/growth?role=hub-team&open=1&page=3#districts-heading');
   });
 
+  it('names the pages without an id, and the rest of the addresses routes redirect to', () => {
+    expect([homePath(), networkPath(), requestsPath(), auditLogPath(), rosterUploadPath()]).toEqual(['/', '/network', '/requests', '/admin/audit', '/admin/import']);
+    expect(rosterImportPath(5)).toBe('/admin/import/5');
+    expect(accessLinkPath('abc-123')).toBe('/access/abc-123');
+    expect(checkGroupPath(3, 12, 'self/review')).toBe('/checks/3/groups/12/self/review');
+    expect(planOutcomePath(7, '2.1')).toBe('/groups/7/plan#outcome-2.1');
+  });
+
   it('adds a query string, keeping a filter and letting a named value replace one of its own', () => {
     expect(withQuery('/reports/sites', 'check=2&role=hub-team&page=1', { page: 2 })).toBe('/reports/sites?check=2&role=hub-team&page=2');
     expect(withQuery('/checks/1', '', { format: 'csv' })).toBe('/checks/1?format=csv');
     expect(withQuery('/people', { archived: undefined })).toBe('/people');
     expect(withQuery('/groups/7/actions/new', { check: 3, outcome: 'a&b c' })).toBe('/groups/7/actions/new?check=3&outcome=a%26b+c');
+    expect(withQuery('/admin/audit', new URLSearchParams())).toBe('/admin/audit');
+    expect(withQuery('/admin/audit', new URLSearchParams({ who: 'Ann Lee', before: '40' }))).toBe('/admin/audit?who=Ann+Lee&before=40');
   });
 });

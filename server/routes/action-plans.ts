@@ -32,6 +32,7 @@ import { safeCsv } from '../services/csv.js';
 import { sendCsv } from './csv.js';
 import { checkboxField, idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
+import { actionPath, consensusOutcomePath, groupPath, planOutcomePath, withQuery } from '../urls.js';
 
 const groupParams = z.object({ id: idField });
 const TEXT_MAX = 1000;
@@ -91,8 +92,6 @@ export function typedValues(body: unknown): Record<string, string> {
 const ownerNames = (action: ActionWithOwners): string => action.owners.map((owner) => owner.name).join('; ');
 
 const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
-  const planHref = (groupId: number): string => `/groups/${groupId}/plan`;
-
   app.get('/groups/:id/plan', { schema: { params: groupParams, querystring: planQuery } }, async (request, reply) => {
     const viewer = requireViewer(request);
     const plan = await planFor(app.db, app.maps, viewer.scope, request.params.id);
@@ -138,8 +137,8 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       filtered,
       statuses: ACTION_STATUSES,
       requests: requests.map((entry) => decorateRequest(entry, plan.role)),
-      printHref: `${planHref(plan.group.id)}/print`,
-      csvHref: `${planHref(plan.group.id)}?format=csv`,
+      printHref: groupPath(plan.group.id, 'plan/print'),
+      csvHref: withQuery(groupPath(plan.group.id, 'plan'), { format: 'csv' }),
     });
   });
 
@@ -196,8 +195,8 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     setFlash(request, `Action added to ${plan.group.name}'s plan for ${form.data.outcome_code}.`);
     const back =
       form.data.return_to === 'consensus' && form.data.check_id !== undefined
-        ? `/checks/${form.data.check_id}/groups/${plan.group.id}/consensus#outcome-${form.data.outcome_code}`
-        : `${planHref(plan.group.id)}#outcome-${form.data.outcome_code}`;
+        ? consensusOutcomePath(form.data.check_id, plan.group.id, form.data.outcome_code)
+        : planOutcomePath(plan.group.id, form.data.outcome_code);
     return reply.redirect(back, 303);
   });
 
@@ -237,7 +236,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       version: override.conflict?.version ?? action.version,
       statuses: ACTION_STATUSES,
       kinds: ACTION_KINDS,
-      planHref: planHref(plan.group.id),
+      planHref: groupPath(plan.group.id, 'plan'),
     });
   }
 
@@ -274,7 +273,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderAction(reply.code(409), viewer, { ...context, action: result.conflict }, { values: submitted, conflict: { ...result.conflict, byName: by?.name ?? 'someone' } });
     }
     setFlash(request, `Action saved: ${statusLabel(input.status).toLowerCase()}${input.note === '' ? '' : ', with your note'}.`);
-    return reply.redirect(`/actions/${context.action.id}`, 303);
+    return reply.redirect(actionPath(context.action.id), 303);
   });
 };
 

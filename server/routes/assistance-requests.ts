@@ -16,6 +16,7 @@ import { dayField, typedValues } from './action-plans.js';
 import { sendCsv } from './csv.js';
 import { idField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
+import { groupPath, requestPath, requestsPath, withQuery } from '../urls.js';
 
 const idParams = z.object({ id: idField });
 const optionalId = z.preprocess((value) => (value === '' ? undefined : value), idField.optional());
@@ -58,7 +59,7 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
     const result = await askForHelp(app.db, viewer, plan, { checkId: form.data.check_id ?? null, outcomeCode: form.data.outcome_code, help: form.data.help, neededBy: form.data.needed_by });
     if (!result.ok) return renderAsk(reply.code(422), plan, typedValues(request.body), result.errors);
     setFlash(request, `Your request for help on ${form.data.outcome_code} went to the hub.`);
-    return reply.redirect(`/requests/${result.id}`, 303);
+    return reply.redirect(requestPath(result.id), 303);
   });
 
   // ---- the hub's queue ----
@@ -87,7 +88,7 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
       requests: shown,
       status,
       statuses: REQUEST_STATUSES,
-      csvHref: `/requests?${new URLSearchParams({ ...(request.query.status === undefined ? {} : { status: request.query.status }), format: 'csv' }).toString()}`,
+      csvHref: withQuery(requestsPath(), { status: request.query.status, format: 'csv' }),
     });
   });
 
@@ -105,7 +106,7 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
       errors: override.errors ?? {},
       conflict: override.conflict,
       statuses: REQUEST_STATUSES,
-      planHref: `/groups/${request.group_id}/plan`,
+      planHref: groupPath(request.group_id, 'plan'),
       viewerId: viewer.id,
     });
   }
@@ -128,7 +129,7 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderRequest(reply.code(409), viewer, { ...context, request: result.conflict }, { values: typedValues(request.body), conflict: { ...result.conflict, byName: by?.name ?? 'someone' } });
     }
     setFlash(request, `Request ${form.data.status === 'closed' ? 'closed' : 'saved'}.`);
-    return reply.redirect(`/requests/${context.request.id}`, 303);
+    return reply.redirect(requestPath(context.request.id), 303);
   });
 };
 

@@ -6,6 +6,7 @@ import { listAuditEvents } from '../repositories/audit.js';
 import { AUDIT_KINDS, describeAuditEvents, type AuditKind } from '../services/audit.js';
 import { requireAllowed } from '../access/guard.js';
 import { idField } from './fields.js';
+import { auditLogPath, withQuery } from '../urls.js';
 
 const PAGE_SIZE = 50;
 const empty = (value: unknown) => (value === '' ? undefined : value);
@@ -46,8 +47,8 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       query,
       kinds: Object.entries(AUDIT_KINDS).map(([value, kind]) => ({ value, label: kind.label })),
       filtered,
-      newestHref: query.before === undefined ? undefined : `/admin/audit${filtered ? `?${params.toString()}` : ''}`,
-      olderHref: events.length > PAGE_SIZE ? `/admin/audit?${older.toString()}` : undefined,
+      newestHref: query.before === undefined ? undefined : withQuery(auditLogPath(), params),
+      olderHref: events.length > PAGE_SIZE ? withQuery(auditLogPath(), older) : undefined,
     });
   });
 };

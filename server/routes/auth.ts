@@ -9,6 +9,7 @@ import { ACCOUNT_THROTTLE, signIn, type SignInResult } from '../services/sign-in
 import { emailField, nameField, newPasswordFields, timeZoneField } from './fields.js';
 import { DEFAULT_TIME_ZONE, timeZoneChoices } from '../services/network-time.js';
 import { parseForm } from './forms.js';
+import { homePath, networkPath } from '../urls.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
 
@@ -22,11 +23,11 @@ const LOCAL_ORIGIN = 'http://icmap.invalid';
  */
 export function safeNext(next: unknown): string {
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (typeof next !== 'string' || !/^\/(?![/\\])[^\s\\\x00-\x1f\x7f]*$/.test(next)) return '/';
+  if (typeof next !== 'string' || !/^\/(?![/\\])[^\s\\\x00-\x1f\x7f]*$/.test(next)) return homePath();
   const resolved = new URL(next, LOCAL_ORIGIN);
   const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
-  if (resolved.origin !== LOCAL_ORIGIN || !path.startsWith('/') || /^\/[/\\]/.test(path)) return '/';
-  return new URL(path, LOCAL_ORIGIN).origin === LOCAL_ORIGIN ? path : '/';
+  if (resolved.origin !== LOCAL_ORIGIN || !path.startsWith('/') || /^\/[/\\]/.test(path)) return homePath();
+  return new URL(path, LOCAL_ORIGIN).origin === LOCAL_ORIGIN ? path : homePath();
 }
 
 const signInForm = z.object({
@@ -94,7 +95,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     await endSession(request);
     // The browser forgets this site's cached pages and cookies: Back shows nobody's answers.
     reply.header('clear-site-data', '"cache", "cookies"');
-    return reply.redirect('/', 303);
+    return reply.redirect(homePath(), 303);
   });
 
   app.get('/setup/:token', { schema: { params: tokenParams } }, async (request, reply) => {
@@ -122,7 +123,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderLinkProblem(reply, 'unknown');
     }
     await startSession(request, result.person.id);
-    return reply.redirect('/network', 303);
+    return reply.redirect(networkPath(), 303);
   });
 
   app.get('/access/:token', { schema: { params: tokenParams } }, async (request, reply) => {
@@ -153,7 +154,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     const result = await acceptAccessLink(app.db, request.params.token, form.data.password);
     if (!result.ok) return renderLinkProblem(reply, result.state);
     await startSession(request, result.person.id);
-    return reply.redirect('/', 303);
+    return reply.redirect(homePath(), 303);
   });
 };
 

@@ -17,6 +17,7 @@ import { addDaysTo } from '../services/action-plans.js';
 import { dayIn } from '../services/network-time.js';
 import { idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
+import { checkPath } from '../urls.js';
 
 const idParams = z.object({ id: idField });
 const GROUPS_PER_PAGE = 100;
@@ -111,7 +112,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderList(request, reply.code(409), { place: error.message }, { ...form.data });
     }
     setFlash(request, `Progress check "${form.data.name}" opened.`);
-    return reply.redirect(`/checks/${id}`, 303);
+    return reply.redirect(checkPath(id), 303);
   });
 
   const checkQuery = z.object({
@@ -239,7 +240,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!form.ok) return renderCloseConfirmation(request, reply.code(422), check.id, form.errors.confirm ?? 'Tick the box to confirm.');
     await closeCheck(app.db, viewer, check);
     setFlash(request, `"${check.name}" is closed. Answers are now read-only.`);
-    return reply.redirect(`/checks/${check.id}`, 303);
+    return reply.redirect(checkPath(check.id), 303);
   });
 
   app.post('/checks/:id/dates', { schema: { params: idParams } }, async (request, reply) => {
@@ -254,7 +255,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderCheck(request, reply.code(422), check.id, defaults, { closes_on: error.message }, { opens_on: form.data.opens_on, closes_on: form.data.closes_on });
     }
     setFlash(request, `"${check.name}" now runs from ${form.data.opens_on} to ${form.data.closes_on}.`);
-    return reply.redirect(`/checks/${check.id}`, 303);
+    return reply.redirect(checkPath(check.id), 303);
   });
 
   app.post('/checks/:id/reopen', { schema: { params: idParams } }, async (request, reply) => {
@@ -268,7 +269,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderCheck(request, reply.code(422), check.id, { page: 1, sort: 'place' }, { closes_on: error.message });
     }
     setFlash(request, `"${check.name}" is open again until ${form.data.closes_on}.`);
-    return reply.redirect(`/checks/${check.id}`, 303);
+    return reply.redirect(checkPath(check.id), 303);
   });
 };
 

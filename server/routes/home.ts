@@ -8,7 +8,7 @@ import { homeModel } from '../services/home.js';
 import { dayIn } from '../services/network-time.js';
 import { checkState } from '../services/progress-checks.js';
 import { findRole } from '../maps/catalog.js';
-import { rolePath } from '../urls.js';
+import { checkGroupPath, rolePath } from '../urls.js';
 import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
 import { openActionsOwnedBy } from '../repositories/action-plans.js';
 
@@ -41,8 +41,8 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
           ...row,
           state: checkState(row, today),
           status: row.submitted_at !== null ? 'Submitted' : row.has_draft === 1 ? 'Draft' : 'Not started',
-          selfHref: `/checks/${row.check_id}/groups/${row.group_id}/self`,
-          consensusHref: `/checks/${row.check_id}/groups/${row.group_id}/consensus`,
+          selfHref: checkGroupPath(row.check_id, row.group_id, 'self'),
+          consensusHref: checkGroupPath(row.check_id, row.group_id, 'consensus'),
         }))
         .filter((row) => row.state !== 'closed' || row.closes_on >= addDaysTo(today, -90)),
     });

@@ -13,6 +13,7 @@ import { applyRoster, invitationsForImport, planRoster, type RosterPlan } from '
 import { sendCsv } from './csv.js';
 import { idField } from './fields.js';
 import { linkBase } from './links.js';
+import { rosterImportPath, rosterUploadPath } from '../urls.js';
 
 const idParams = z.object({ id: idField });
 
@@ -60,12 +61,12 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
       );
     }
     const id = await createRosterImport(app.db, { uploadedBy: viewer.id, fileName: file.filename.slice(0, 200), contents: text });
-    return reply.redirect(`/admin/import/${id}`, 303);
+    return reply.redirect(rosterImportPath(id), 303);
   });
 
   async function renderPreview(reply: FastifyReply, id: number, plan?: RosterPlan) {
     const upload = await findRosterImport(app.db, id);
-    if (upload === undefined) throw new NotFoundError(`There is no roster upload number ${id}.`, { backHref: '/admin/import', backLabel: 'Upload a roster' });
+    if (upload === undefined) throw new NotFoundError(`There is no roster upload number ${id}.`, { backHref: rosterUploadPath(), backLabel: 'Upload a roster' });
     if (upload.applied_at !== null) {
       const created = await peopleCreatedByImport(app.db, id);
       return reply.view('pages/admin/import-done', {
@@ -93,14 +94,14 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireAdmin(request);
     const upload = await findRosterImport(app.db, request.params.id);
     if (upload === undefined) throw new NotFoundError(`There is no roster upload number ${request.params.id}.`);
-    if (upload.applied_at !== null) return reply.redirect(`/admin/import/${upload.id}`, 303);
+    if (upload.applied_at !== null) return reply.redirect(rosterImportPath(upload.id), 303);
     const result = await applyRoster(app.db, upload.id, upload.contents, roles(), viewer.id);
     if (!result.ok) return renderPreview(reply.code(422), upload.id, result.plan);
     setFlash(
       request,
       `Imported: ${result.plan.counts.create} new, ${result.plan.counts.update} updated, ${result.plan.counts.unchanged} unchanged.`,
     );
-    return reply.redirect(`/admin/import/${upload.id}`, 303);
+    return reply.redirect(rosterImportPath(upload.id), 303);
   });
 
   // A POST, not a link: it creates the invitations, and their links exist only in this download.

@@ -11,6 +11,7 @@ import { groupFor } from '../services/organisation-access.js';
 import { invitationsForImport } from '../services/roster-import.js';
 import { idField } from './fields.js';
 import { linkBase } from './links.js';
+import { groupPath, rosterImportPath } from '../urls.js';
 
 const idParams = z.object({ id: idField });
 
@@ -25,7 +26,7 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       title: `Invitation slips: ${group.name}`,
       nav: 'network',
       forWhat: `${group.name}: members who cannot sign in yet`,
-      backHref: `/groups/${group.id}`,
+      backHref: groupPath(group.id),
       backLabel: group.name,
       networkName: network?.name ?? 'the network',
       slips: await withQrCodes(rows),
@@ -43,7 +44,7 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       title: `Invitation slips: ${upload.file_name}`,
       nav: 'import',
       forWhat: `the new people of ${upload.file_name}`,
-      backHref: `/admin/import/${upload.id}`,
+      backHref: rosterImportPath(upload.id),
       backLabel: upload.file_name,
       networkName: network?.name ?? 'the network',
       slips: await withQrCodes(rows),

@@ -6,7 +6,7 @@ import type { IcMap, Outcome, Role } from '../maps/schema.js';
 import { adjacentLevelChanges } from '../maps/level-changes.js';
 import { NotFoundError } from '../errors.js';
 import { neighbouringOutcomes } from '../services/map-browser.js';
-import { mapPath, rolePath } from '../urls.js';
+import { homePath, mapPath, rolePath } from '../urls.js';
 
 const segment = z.string().min(1).max(100);
 const mapParams = z.object({ mapId: segment });
@@ -19,7 +19,7 @@ function requireMap(catalog: MapCatalog, mapId: string): IcMap {
   const map = catalog.find(mapId);
   if (map === undefined) {
     throw new NotFoundError(`There is no IC map called "${mapId}".`, {
-      backHref: '/',
+      backHref: homePath(),
       backLabel: 'See the maps that are available',
     });
   }

@@ -24,7 +24,7 @@ import {
   renameThing,
 } from '../services/organisation.js';
 import { districtFor, groupFor, siteFor } from '../services/organisation-access.js';
-import { districtPath, groupPath, sitePath } from '../urls.js';
+import { districtPath, groupPath, networkPath, sitePath } from '../urls.js';
 import { checkboxField, emailField, idField, nameField, timeZoneField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 
@@ -84,13 +84,13 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
    * (`errorField`) and the page shown again, or applied and followed to where `apply` says.
    */
   function networkChange<S extends z.ZodType>(change: {
-    path: string;
+    route: string;
     form: S;
     errorField: string;
     errorOf: (errors: FormErrors) => string | undefined;
     apply: (viewer: Viewer, data: z.output<S>) => Promise<{ flash: string; to: string }>;
   }): void {
-    app.post(change.path, async (request, reply) => {
+    app.post(change.route, async (request, reply) => {
       const viewer = requireViewer(request);
       requireAllowed(viewer.scope, 'manage', { kind: 'network' });
       const form = parseForm(change.form, request.body);
@@ -102,29 +102,29 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   networkChange({
-    path: '/network',
+    route: '/network',
     form: nameForm,
     errorField: 'network_name',
     errorOf: (errors) => errors.name,
     apply: async (viewer, { name }) => {
       await renameNetwork(app.db, viewer.id, name);
-      return { flash: `The network is now called ${name}.`, to: '/network' };
+      return { flash: `The network is now called ${name}.`, to: networkPath() };
     },
   });
 
   networkChange({
-    path: '/network/time-zone',
+    route: '/network/time-zone',
     form: timeZoneForm,
     errorField: 'time_zone',
     errorOf: (errors) => errors.time_zone,
     apply: async (viewer, { time_zone: timeZone }) => {
       await changeNetworkTimeZone(app.db, viewer.id, timeZone);
-      return { flash: `Dates and times now show in ${timeZone}, and checks close at the end of their closing day there.`, to: '/network' };
+      return { flash: `Dates and times now show in ${timeZone}, and checks close at the end of their closing day there.`, to: networkPath() };
     },
   });
 
   networkChange({
-    path: '/network/districts',
+    route: '/network/districts',
     form: nameForm,
     errorField: 'district_name',
     errorOf: (errors) => errors.name,
@@ -135,7 +135,7 @@ const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   networkChange({
-    path: '/network/groups',
+    route: '/network/groups',
     form: groupForm('network'),
     errorField: 'group_name',
     errorOf: (errors) => errors.name ?? errors.role_key,

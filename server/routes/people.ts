@@ -19,6 +19,7 @@ import { personFor, personSubject } from '../services/organisation-access.js';
 import { emailField, idField, nameField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 import { linkBase } from './links.js';
+import { accessLinkPath, personPath } from '../urls.js';
 
 const PAGE_SIZE = 50;
 const idParams = z.object({ id: idField });
@@ -114,7 +115,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderList(request, reply, { q: '', page: 1 }, { email: `${error.message} Search for them above, or use another address.` }, { name: form.data.name, email: form.data.email });
     }
     setFlash(request, `${form.data.name} added. Hand them a sign-in link so they can set a password.`);
-    return reply.redirect(`/people/${id}`, 303);
+    return reply.redirect(personPath(id), 303);
   });
 
   async function renderPerson(request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: FormErrors; values?: Record<string, string>; issuedLink?: { url: string; purpose: string; expiresAt: string } } = {}) {
@@ -165,7 +166,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       return renderPerson(request, reply, request.params.id, { errors: { email: error.message }, values: { name: form.data.name, email: form.data.email } });
     }
     setFlash(request, 'Details saved.');
-    return reply.redirect(`/people/${request.params.id}`, 303);
+    return reply.redirect(personPath(request.params.id), 303);
   });
 
   app.post('/people/:id/admin', { schema: { params: idParams } }, async (request, reply) => {
@@ -174,7 +175,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const form = adminForm.parse(request.body ?? {});
     await changeAdminRole(app.db, viewer.id, person.id, form.admin);
     setFlash(request, form.admin ? `${person.name} is now a network administrator.` : `${person.name} is no longer a network administrator.`);
-    return reply.redirect(`/people/${person.id}`, 303);
+    return reply.redirect(personPath(person.id), 303);
   });
 
   app.post('/people/:id/archive', { schema: { params: idParams } }, async (request, reply) => {
@@ -183,7 +184,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const form = archiveForm.parse(request.body ?? {});
     await archivePerson(app.db, viewer.id, person.id, form.archived);
     setFlash(request, form.archived ? `${person.name} is archived and can no longer sign in. Their history is kept.` : `${person.name} is active again.`);
-    return reply.redirect(`/people/${person.id}`, 303);
+    return reply.redirect(personPath(person.id), 303);
   });
 
   // "Signed in on 2 devices": a person signs out their other sessions (a lost phone, a shared computer).
@@ -192,7 +193,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const { person } = await personFor(app.db, viewer.scope, request.params.id, 'end-sessions');
     const ended = await endOtherSessions(app.db, person.id, request.session.sessionId);
     setFlash(request, ended === 1 ? 'Signed out on 1 other device.' : `Signed out on ${ended} other devices.`);
-    return reply.redirect(`/people/${person.id}`, 303);
+    return reply.redirect(personPath(person.id), 303);
   });
 
   // Five failed sign-ins lock an account for 15 minutes; an admin who knows it is the person can lift it.
@@ -201,7 +202,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const { person } = await personFor(app.db, viewer.scope, request.params.id, 'manage');
     await liftAccountLock(app.db, viewer.id, person);
     setFlash(request, `${person.name} can sign in again.`);
-    return reply.redirect(`/people/${person.id}`, 303);
+    return reply.redirect(personPath(person.id), 303);
   });
 
   // The link is shown once, on this response, and never again: only its digest is stored.
@@ -215,7 +216,7 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const link = await issueAccessLink(app.db, person, viewer.id);
     reply.header('cache-control', 'no-store');
     return renderPerson(request, reply, person.id, {
-      issuedLink: { url: `${linkBase(request, app.config)}/access/${link.token}`, purpose: link.purpose, expiresAt: link.expiresAt },
+      issuedLink: { url: `${linkBase(request, app.config)}${accessLinkPath(link.token)}`, purpose: link.purpose, expiresAt: link.expiresAt },
     });
   });
 };

@@ -9,7 +9,7 @@ import { levelName } from '../maps/catalog.js';
 import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
-import { roleOutcomePath } from '../urls.js';
+import { checkGroupPath, roleOutcomePath, withQuery } from '../urls.js';
 import { checkState } from '../services/progress-checks.js';
 import {
   answersOf,
@@ -47,7 +47,8 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     return context;
   }
 
-  const base = (context: CheckGroupContext): string => `/checks/${context.check.id}/groups/${context.group.id}/self`;
+  const base = (context: CheckGroupContext): string => checkGroupPath(context.check.id, context.group.id, 'self');
+  const review = (context: CheckGroupContext): string => checkGroupPath(context.check.id, context.group.id, 'self/review');
 
   interface PageState {
     answers: Map<string, Answer>;
@@ -67,7 +68,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderPage(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, pageNumber: number, state: PageState) {
     const pages = surveyPages(context.map, context.role);
     const page = pages[pageNumber - 1];
-    if (page === undefined) throw new NotFoundError(`This self-assessment has ${pages.length} pages.`, { backHref: `${base(context)}?page=1`, backLabel: 'Go to the first page' });
+    if (page === undefined) throw new NotFoundError(`This self-assessment has ${pages.length} pages.`, { backHref: withQuery(base(context), { page: 1 }), backLabel: 'Go to the first page' });
     const answered = context.role.outcomes.filter((outcome) => isAnswered(state.answers.get(outcome.code))).length;
     return reply.view('pages/survey/page', {
       title: `${page.principle.code}. ${page.principle.title} — ${context.check.name}`,
@@ -122,7 +123,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     if (request.query.page === undefined) {
       // Coming back: resume at the first page with an unanswered outcome, or the review when none is left.
       const resume = surveyPages(context.map, context.role).find((page) => page.outcomes.some((outcome) => !isAnswered(state.answers.get(outcome.code))));
-      if (resume === undefined && state.answers.size > 0) return reply.redirect(`${base(context)}/review`, 303);
+      if (resume === undefined && state.answers.size > 0) return reply.redirect(review(context), 303);
       return renderPage(reply, viewer, context, resume?.number ?? 1, state);
     }
     return renderPage(reply, viewer, context, request.query.page, state);
@@ -161,8 +162,8 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     if (wantsJson(request)) return reply.send({ version: result.version });
     const target =
       fields.data.go === 'review'
-        ? `${base(context)}/review`
-        : `${base(context)}?page=${Math.min(pages.length, Math.max(1, fields.data.page + (fields.data.go === 'next' ? 1 : fields.data.go === 'previous' ? -1 : 0)))}`;
+        ? review(context)
+        : withQuery(base(context), { page: Math.min(pages.length, Math.max(1, fields.data.page + (fields.data.go === 'next' ? 1 : fields.data.go === 'previous' ? -1 : 0))) });
     if (fields.data.go === 'save') setFlash(request, 'Draft saved. You can come back to it at any time before the check closes.');
     return reply.redirect(target, 303);
   });
@@ -205,11 +206,11 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       const now = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
       if (now?.submitted_at == null) {
         setFlash(request, 'Your answers changed in another tab or window since this page was loaded. Check them below, then submit again.');
-        return reply.redirect(`${base(context)}/review`, 303);
+        return reply.redirect(review(context), 303);
       }
     }
     if (result.ok && !result.alreadySubmitted) setFlash(request, 'Submitted. Thank you! You can still change your answers until the check closes.');
-    return reply.redirect(`${base(context)}/review`, 303);
+    return reply.redirect(review(context), 303);
   });
 };
 

@@ -13,6 +13,7 @@ import { findPerson } from '../repositories/people.js';
 import { issueAccessLink } from './access-links.js';
 import { personSubject } from './organisation-access.js';
 import type { InvitationRow } from './roster-import.js';
+import { accessLinkPath } from '../urls.js';
 
 export interface InvitationSlip extends InvitationRow {
   /** The link as a QR code: an <svg> with presentation attributes only (no inline style, so CSP-safe). */
@@ -49,7 +50,7 @@ export async function invitationsForGroup(
       if (person?.password_hash !== null) continue;
       if (!may(actor.scope, 'invite', personSubject(person, await groupsOfPerson(trx, person.id)))) continue;
       const link = await issueAccessLink(trx, person, actor.id);
-      rows.push({ email: person.email, name: person.name, link: `${linkBase}/access/${link.token}`, expiresAt: link.expiresAt });
+      rows.push({ email: person.email, name: person.name, link: `${linkBase}${accessLinkPath(link.token)}`, expiresAt: link.expiresAt });
     }
     return rows;
   });

@@ -24,6 +24,7 @@ import { markRosterImportApplied, peopleCreatedByImport, rememberImportedPerson 
 import { issueAccessLink } from './access-links.js';
 import { auditSubject } from './audit.js';
 import { nextTurn, parseRoster, ROWS_PER_TURN, type RosterProblem, type RosterRow } from './roster-csv.js';
+import { accessLinkPath } from '../urls.js';
 
 export type RowAction = 'create' | 'update' | 'unchanged';
 
@@ -189,7 +190,7 @@ export async function invitationsForImport(db: Kysely<Database>, importId: numbe
     const rows: InvitationRow[] = [];
     for (const person of people) {
       const link = await issueAccessLink(trx, person, actorId);
-      rows.push({ email: person.email, name: person.name, link: `${linkBase}/access/${link.token}`, expiresAt: link.expiresAt });
+      rows.push({ email: person.email, name: person.name, link: `${linkBase}${accessLinkPath(link.token)}`, expiresAt: link.expiresAt });
     }
     return rows;
   });
