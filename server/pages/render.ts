@@ -1,7 +1,22 @@
 /** `renderPage(reply, template, model)`: a page's template and the type of the model it is given, checked together. */
 import type { FastifyReply } from 'fastify';
+import type { AccessPage, LinkProblemPage, SetupDonePage, SetupPage, SignInPage } from './auth.js';
 import type { ConsensusPage, MeetingPage, NamedViewPage } from './consensus.js';
+import type { ErrorPage, NotFoundPage } from './errors.js';
+import type { MapListPage, MapPage, OutcomeAcrossRolesPage, RoleMapPage, RoleOutcomePage, VisitorHomePage } from './maps.js';
 import type { DistrictPage, GroupPage, NetworkPage, SitePage } from './network.js';
+
+/** The main navigation's sections: the layout marks the page's own as current. */
+export type Nav = 'home' | 'maps' | 'checks' | 'network' | 'people' | 'reports' | 'requests' | 'import' | 'audit';
+
+/** What views/layouts/main.eta reads from a page's model (the viewer, CSRF token and flash come from the request). */
+export interface PageFrame {
+  title: string;
+  nav?: Nav;
+  /** e.g. "print-sheet": a page laid out for paper. */
+  bodyClass?: string;
+  description?: string;
+}
 
 /** Every page built by a page-model builder, by its template under views/. */
 export interface PageModels {
@@ -12,6 +27,19 @@ export interface PageModels {
   'pages/network/district': DistrictPage;
   'pages/network/site': SitePage;
   'pages/network/group': GroupPage;
+  'pages/home': VisitorHomePage;
+  'pages/maps/index': MapListPage;
+  'pages/maps/show': MapPage;
+  'pages/maps/role': RoleMapPage;
+  'pages/maps/outcome': OutcomeAcrossRolesPage;
+  'pages/maps/role-outcome': RoleOutcomePage;
+  'pages/auth/sign-in': SignInPage;
+  'pages/auth/setup': SetupPage;
+  'pages/auth/setup-done': SetupDonePage;
+  'pages/auth/link-problem': LinkProblemPage;
+  'pages/auth/access': AccessPage;
+  'errors/error': ErrorPage;
+  'errors/not-found': NotFoundPage;
 }
 
 export type PageTemplate = keyof PageModels;

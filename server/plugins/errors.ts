@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { NotFoundError, OverloadedError, SignInRequiredError, type NotFoundOptions } from '../errors.js';
 import { isApiRequest, wantsJson } from '../negotiation.js';
+import type { ErrorPage } from '../pages/errors.js';
+import { renderPage } from '../pages/render.js';
 import { keepRefusedForm } from './auth.js';
 
 /** Plain words for errors that plugins raise with terse messages. */
@@ -23,7 +25,7 @@ const BUSY_RETRY_SECONDS = 5;
 async function sendBusy(request: FastifyRequest, reply: FastifyReply, title: string, message: string): Promise<FastifyReply> {
   reply.code(503).header('retry-after', String(BUSY_RETRY_SECONDS));
   if (wantsJson(request)) return reply.send({ error: 'Service Unavailable', message, retryAfterSeconds: BUSY_RETRY_SECONDS });
-  return reply.view('errors/error', { title, message, statusCode: 503 });
+  return renderPage(reply, 'errors/error', { title, message, statusCode: 503 });
 }
 
 /**
@@ -44,7 +46,7 @@ async function sendNotFound(
 ): Promise<FastifyReply> {
   reply.code(404);
   if (isApiRequest(request)) return reply.send({ error: 'Not Found', message });
-  return reply.view('errors/not-found', {
+  return renderPage(reply, 'errors/not-found', {
     title: 'Not found',
     message,
     backHref: options.backHref ?? '/',
@@ -60,7 +62,8 @@ export async function sendBadRequest(request: FastifyRequest, reply: FastifyRepl
   const message = 'This address is not valid: it has characters ICMap cannot read. Check the link, or go to the home page.';
   if (isApiRequest(request)) return reply.send({ error: 'Bad Request', message });
   // This reply skipped routing, so it lacks the reply decorators: render through the instance.
-  const html = await request.server.view('errors/error', { title: 'This address is not valid', message, statusCode: 400 });
+  const page: ErrorPage = { title: 'This address is not valid', message, statusCode: 400 };
+  const html = await request.server.view('errors/error', page);
   return reply.type('text/html; charset=utf-8').send(html);
 }
 
@@ -111,11 +114,11 @@ export default fp(
         request.log.error({ err: error }, 'request failed');
         const message = `Something went wrong on our side. Please try again; if it keeps happening, quote reference ${request.id}.`;
         if (isApiRequest(request)) return reply.send({ error: 'Internal Server Error', message, requestId: request.id });
-        return reply.view('errors/error', { title: 'Something went wrong', message, statusCode });
+        return renderPage(reply, 'errors/error', { title: 'Something went wrong', message, statusCode });
       }
       request.log.info({ err: error }, 'request rejected');
       if (isApiRequest(request)) return reply.send({ error: error.name, message: error.message });
-      return reply.view('errors/error', { title: 'That did not work', message: error.message, statusCode });
+      return renderPage(reply, 'errors/error', { title: 'That did not work', message: error.message, statusCode });
     });
   },
   { name: 'errors', dependencies: ['views'] },

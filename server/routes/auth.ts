@@ -2,6 +2,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { accessPage } from '../pages/auth.js';
+import { renderPage } from '../pages/render.js';
 import { endSession, startSession } from '../plugins/auth.js';
 import { acceptAccessLink, inspectAccessLink, type LinkState } from '../services/access-links.js';
 import { completeSetup, needsSetup } from '../services/first-run.js';
@@ -68,12 +70,12 @@ const linkMessages: Record<Exclude<LinkState['state'], 'usable'>, string> = {
 };
 
 function renderLinkProblem(reply: FastifyReply, state: Exclude<LinkState['state'], 'usable'>): FastifyReply {
-  return reply.code(state === 'unknown' ? 404 : 410).view('pages/auth/link-problem', { title: 'This link cannot be used', message: linkMessages[state] });
+  return renderPage(reply.code(state === 'unknown' ? 404 : 410), 'pages/auth/link-problem', { title: 'This link cannot be used', message: linkMessages[state] });
 }
 
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const renderSignIn = (request: FastifyRequest, reply: FastifyReply, data: { error?: string; email?: string; next?: string }) =>
-    reply.view('pages/auth/sign-in', { title: 'Sign in', ...data, keptForm: request.session.keptForm !== undefined, csrfToken: reply.generateCsrf(), next: safeNext(data.next ?? (request.query as { next?: string }).next) });
+    renderPage(reply, 'pages/auth/sign-in', { title: 'Sign in', ...data, keptForm: request.session.keptForm !== undefined, csrfToken: reply.generateCsrf(), next: safeNext(data.next ?? (request.query as { next?: string }).next) });
 
   app.get('/sign-in', async (request, reply) => {
     if (request.viewer !== null) return reply.redirect(safeNext((request.query as { next?: unknown }).next), 303);
@@ -99,17 +101,17 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/setup/:token', { schema: { params: tokenParams } }, async (request, reply) => {
-    if (!(await needsSetup(app.db))) return reply.view('pages/auth/setup-done', { title: 'ICMap is set up' });
+    if (!(await needsSetup(app.db))) return renderPage(reply, 'pages/auth/setup-done', { title: 'ICMap is set up' });
     const link = await inspectAccessLink(app.db, request.params.token);
     if (link.state !== 'usable' || link.link.purpose !== 'setup') return renderLinkProblem(reply, link.state === 'usable' ? 'unknown' : link.state);
-    return reply.view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), timeZones: timeZoneChoices(), values: { time_zone: DEFAULT_TIME_ZONE }, errors: {} });
+    return renderPage(reply, 'pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), timeZones: timeZoneChoices(), values: { time_zone: DEFAULT_TIME_ZONE }, errors: {} });
   });
 
   app.post('/setup/:token', { schema: { params: tokenParams } }, async (request, reply) => {
-    if (!(await needsSetup(app.db))) return reply.code(409).view('pages/auth/setup-done', { title: 'ICMap is set up' });
+    if (!(await needsSetup(app.db))) return renderPage(reply.code(409), 'pages/auth/setup-done', { title: 'ICMap is set up' });
     const form = parseForm(setupForm, request.body);
     if (!form.ok) {
-      return reply.code(422).view('pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), timeZones: timeZoneChoices(), values: form.values, errors: form.errors });
+      return renderPage(reply.code(422), 'pages/auth/setup', { title: 'Set up ICMap', csrfToken: reply.generateCsrf(), timeZones: timeZoneChoices(), values: form.values, errors: form.errors });
     }
     const result = await completeSetup(app.db, request.params.token, {
       networkName: form.data.network_name,
@@ -119,7 +121,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       password: form.data.password,
     });
     if (!result.ok) {
-      if (result.reason === 'done') return reply.code(409).view('pages/auth/setup-done', { title: 'ICMap is set up' });
+      if (result.reason === 'done') return renderPage(reply.code(409), 'pages/auth/setup-done', { title: 'ICMap is set up' });
       return renderLinkProblem(reply, 'unknown');
     }
     await startSession(request, result.person.id);
@@ -129,13 +131,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/access/:token', { schema: { params: tokenParams } }, async (request, reply) => {
     const link = await inspectAccessLink(app.db, request.params.token);
     if (link.state !== 'usable' || link.person === undefined) return renderLinkProblem(reply, link.state === 'usable' ? 'unknown' : link.state);
-    return reply.view('pages/auth/access', {
-      title: link.link.purpose === 'reset' ? 'Choose a new password' : 'Welcome to ICMap',
-      purpose: link.link.purpose,
-      person: { name: link.person.name, email: link.person.email },
-      csrfToken: reply.generateCsrf(),
-      errors: {},
-    });
+    return renderPage(reply, 'pages/auth/access', accessPage(link.link.purpose, link.person, reply.generateCsrf()));
   });
 
   app.post('/access/:token', { schema: { params: tokenParams } }, async (request, reply) => {
@@ -143,13 +139,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     if (link.state !== 'usable' || link.person === undefined) return renderLinkProblem(reply, link.state === 'usable' ? 'unknown' : link.state);
     const form = parseForm(newPasswordFields, request.body);
     if (!form.ok) {
-      return reply.code(422).view('pages/auth/access', {
-        title: link.link.purpose === 'reset' ? 'Choose a new password' : 'Welcome to ICMap',
-        purpose: link.link.purpose,
-        person: { name: link.person.name, email: link.person.email },
-        csrfToken: reply.generateCsrf(),
-        errors: form.errors,
-      });
+      return renderPage(reply.code(422), 'pages/auth/access', accessPage(link.link.purpose, link.person, reply.generateCsrf(), form.errors));
     }
     const result = await acceptAccessLink(app.db, request.params.token, form.data.password);
     if (!result.ok) return renderLinkProblem(reply, result.state);

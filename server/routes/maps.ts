@@ -1,11 +1,11 @@
 /** The map browser (no sign-in): a map, a role's rubric, an outcome across roles, and what changes between levels. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findOutcome, findPrinciple, findRole, outcomeAcrossRoles, outcomesByPrinciple, type MapCatalog } from '../maps/catalog.js';
+import { findOutcome, findRole, type MapCatalog } from '../maps/catalog.js';
 import type { IcMap, Outcome, Role } from '../maps/schema.js';
-import { adjacentLevelChanges } from '../maps/level-changes.js';
 import { NotFoundError } from '../errors.js';
-import { neighbouringOutcomes } from '../services/map-browser.js';
+import { outcomeAcrossRolesPage, roleMapPage, roleOutcomePage } from '../pages/maps.js';
+import { renderPage } from '../pages/render.js';
 import { homePath, mapPath, rolePath } from '../urls.js';
 
 const segment = z.string().min(1).max(100);
@@ -50,57 +50,35 @@ function requireOutcome(map: IcMap, role: Role, code: string): Outcome {
 
 const mapRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/', async (_request, reply) => {
-    return reply.view('pages/maps/index', { title: 'IC maps', maps: app.maps.list() });
+    return renderPage(reply, 'pages/maps/index', { title: 'IC maps', maps: app.maps.list() });
   });
 
   app.get('/:mapId', { schema: { params: mapParams } }, async (request, reply) => {
     const map = requireMap(app.maps, request.params.mapId);
-    return reply.view('pages/maps/show', { title: map.title, map });
+    return renderPage(reply, 'pages/maps/show', { title: map.title, map });
   });
 
   app.get('/:mapId/roles/:roleKey', { schema: { params: roleParams } }, async (request, reply) => {
     const map = requireMap(app.maps, request.params.mapId);
-    const role = requireRole(map, request.params.roleKey);
-    return reply.view('pages/maps/role', {
-      title: `${role.name} — ${map.title}`,
-      map,
-      role,
-      sections: outcomesByPrinciple(map, role),
-    });
+    return renderPage(reply, 'pages/maps/role', roleMapPage(map, requireRole(map, request.params.roleKey)));
   });
 
   app.get('/:mapId/outcomes/:code', { schema: { params: outcomeParams } }, async (request, reply) => {
     const map = requireMap(app.maps, request.params.mapId);
-    const rows = outcomeAcrossRoles(map, request.params.code);
-    const first = rows[0];
-    if (first === undefined) {
+    const page = outcomeAcrossRolesPage(map, request.params.code);
+    if (page === undefined) {
       throw new NotFoundError(`The map "${map.title}" has no outcome "${request.params.code}".`, {
         backHref: mapPath(map),
         backLabel: `See the outcomes of ${map.title}`,
       });
     }
-    return reply.view('pages/maps/outcome', {
-      title: `${first.outcome.code} across roles — ${map.title}`,
-      map,
-      code: first.outcome.code,
-      principle: findPrinciple(map, first.outcome.principle),
-      rows,
-    });
+    return renderPage(reply, 'pages/maps/outcome', page);
   });
 
   app.get('/:mapId/roles/:roleKey/outcomes/:code', { schema: { params: roleOutcomeParams } }, async (request, reply) => {
     const map = requireMap(app.maps, request.params.mapId);
     const role = requireRole(map, request.params.roleKey);
-    const outcome = requireOutcome(map, role, request.params.code);
-    return reply.view('pages/maps/role-outcome', {
-      title: `${outcome.code} ${outcome.title} — ${role.name}`,
-      map,
-      role,
-      outcome,
-      principle: findPrinciple(map, outcome.principle),
-      changes: adjacentLevelChanges(outcome),
-      ...neighbouringOutcomes(role, outcome.code),
-    });
+    return renderPage(reply, 'pages/maps/role-outcome', roleOutcomePage(map, role, requireOutcome(map, role, request.params.code)));
   });
 };
 
