@@ -1,10 +1,14 @@
 /** `renderPage(reply, template, model)`: a page's template and the type of the model it is given, checked together. */
 import type { FastifyReply } from 'fastify';
+import type { AuditPage, ImportDonePage, ImportPreviewPage, InvitationSlipsPage, RosterUploadPage } from './admin.js';
 import type { AccessPage, LinkProblemPage, SetupDonePage, SetupPage, SignInPage } from './auth.js';
+import type { CheckListPage, CheckPage, CloseCheckPage } from './checks.js';
 import type { ConsensusPage, MeetingPage, NamedViewPage } from './consensus.js';
 import type { ErrorPage, NotFoundPage } from './errors.js';
+import type { DashboardPage, HistoryPage } from './home.js';
 import type { MapListPage, MapPage, OutcomeAcrossRolesPage, RoleMapPage, RoleOutcomePage, VisitorHomePage } from './maps.js';
 import type { DistrictPage, GroupPage, NetworkPage, SitePage } from './network.js';
+import type { PeopleListPage, PersonPage } from './people.js';
 
 /** The main navigation's sections: the layout marks the page's own as current. */
 export type Nav = 'home' | 'maps' | 'checks' | 'network' | 'people' | 'reports' | 'requests' | 'import' | 'audit';
@@ -33,11 +37,23 @@ export interface PageModels {
   'pages/maps/role': RoleMapPage;
   'pages/maps/outcome': OutcomeAcrossRolesPage;
   'pages/maps/role-outcome': RoleOutcomePage;
+  'pages/dashboard': DashboardPage;
+  'pages/history/show': HistoryPage;
   'pages/auth/sign-in': SignInPage;
   'pages/auth/setup': SetupPage;
   'pages/auth/setup-done': SetupDonePage;
   'pages/auth/link-problem': LinkProblemPage;
   'pages/auth/access': AccessPage;
+  'pages/checks/index': CheckListPage;
+  'pages/checks/show': CheckPage;
+  'pages/checks/close': CloseCheckPage;
+  'pages/people/index': PeopleListPage;
+  'pages/people/show': PersonPage;
+  'pages/admin/audit': AuditPage;
+  'pages/admin/import': RosterUploadPage;
+  'pages/admin/import-preview': ImportPreviewPage;
+  'pages/admin/import-done': ImportDonePage;
+  'pages/invitations/slips': InvitationSlipsPage;
   'errors/error': ErrorPage;
   'errors/not-found': NotFoundPage;
 }

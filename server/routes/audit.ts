@@ -1,6 +1,7 @@
 /** GET /admin/audit: the audit log for network admins, as sentences, newest first, fifty at a time, filtered by who, kind and date. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { renderPage } from '../pages/render.js';
 import { requireViewer } from '../plugins/auth.js';
 import { listAuditEvents } from '../repositories/audit.js';
 import { AUDIT_KINDS, describeAuditEvents, type AuditKind } from '../services/audit.js';
@@ -40,7 +41,7 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     const filtered = params.size > 0;
     const older = new URLSearchParams(params);
     older.set('before', String(page.at(-1)?.id ?? ''));
-    return reply.view('pages/admin/audit', {
+    return renderPage(reply, 'pages/admin/audit', {
       title: 'Audit log',
       nav: 'audit',
       lines: await describeAuditEvents(app.db, page),

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { groupRoleKeys } from '../access/group-roles.js';
 import { requireAllowed } from '../access/guard.js';
 import { may } from '../access/policy.js';
+import { groupProgressRow, listedCheck, shownCheck } from '../pages/checks.js';
+import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
 import { listDistricts, listSites } from '../repositories/organisation.js';
 import { checkGroupProgress, checkProgressTotals, listChecks, notYetSubmitted, type CheckGroupProgress, type ProgressFilter } from '../repositories/progress-checks.js';
@@ -77,10 +79,10 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
         .map((district) => ({ value: `district-${district.id}`, label: `Every group in ${district.name}` })),
     ];
     const today = dayIn(request.timeZone);
-    return reply.view('pages/checks/index', {
+    return renderPage(reply, 'pages/checks/index', {
       title: 'Progress checks',
       nav: 'checks',
-      checks: checks.map((check) => ({ ...check, state: checkState(check, today) })),
+      checks: checks.map((check) => listedCheck(check, checkState(check, today))),
       canOpen: places.length > 0,
       places,
       maps: app.maps.list(),
@@ -156,22 +158,21 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     const today = dayIn(request.timeZone);
     const state = checkState(check, today);
-    return reply.view('pages/checks/show', {
+    return renderPage(reply, 'pages/checks/show', {
       title: check.name,
       nav: 'checks',
-      check,
+      check: shownCheck(check),
       state,
       mapTitle: map?.title ?? check.map_id,
       outcomeCount,
-      groups: groups.map((group) => ({
-        ...group,
-        roleName: roleName(group.role_key),
-        place: group.site_name ?? group.district_name ?? 'Network hub',
-        isMine: may(viewer.scope, 'assess', { kind: 'self-assessment', groupId: group.group_id }),
-        facilitates: may(viewer.scope, 'facilitate', { kind: 'group', id: group.group_id, place: { districtId: group.district_id, siteId: group.site_id } }),
-        waitingFor: waiting.get(group.group_id) ?? [],
-        stage: progressStage(group, outcomeCount),
-      })),
+      groups: groups.map((group) =>
+        groupProgressRow(group, {
+          roleName: roleName(group.role_key),
+          isMine: may(viewer.scope, 'assess', { kind: 'self-assessment', groupId: group.group_id }),
+          waitingFor: waiting.get(group.group_id) ?? [],
+          stage: progressStage(group, outcomeCount),
+        }),
+      ),
       totals,
       visible,
       canManage,
@@ -223,7 +224,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderCloseConfirmation(request: FastifyRequest, reply: FastifyReply, id: number, error?: string) {
     const { viewer, check, totals, visible, outcomeCount } = await loadProgress(request, id, { page: 1, sort: 'place' });
     requireAllowed(viewer.scope, 'manage', checkSubject(check, visible));
-    return reply.view('pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check, state: checkState(check, dayIn(request.timeZone)), totals, outcomeCount, errors: error === undefined ? {} : { confirm: error } });
+    return renderPage(reply, 'pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check: { id: check.id, name: check.name, closesOn: check.closes_on }, state: checkState(check, dayIn(request.timeZone)), totals, outcomeCount, errors: error === undefined ? {} : { confirm: error } });
   }
 
   /** A check the viewer may change: unseen answers 404 (as if absent), seen but not theirs 403. */

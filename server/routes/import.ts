@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.js';
+import { importDonePage, importPreviewPage } from '../pages/admin.js';
+import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { createRosterImport, findRosterImport, peopleCreatedByImport } from '../repositories/roster-imports.js';
 import { safeCsv } from '../services/csv.js';
@@ -33,7 +35,7 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   const renderUpload = (reply: FastifyReply, error?: string) =>
-    reply.view('pages/admin/import', { title: 'Import a roster', nav: 'import', columns: ROSTER_COLUMNS, error });
+    renderPage(reply, 'pages/admin/import', { title: 'Import a roster', nav: 'import', columns: ROSTER_COLUMNS, error });
 
   app.get('/admin/import', async (request, reply) => {
     requireAdmin(request);
@@ -67,22 +69,8 @@ const importRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderPreview(reply: FastifyReply, id: number, plan?: RosterPlan) {
     const upload = await findRosterImport(app.db, id);
     if (upload === undefined) throw new NotFoundError(`There is no roster upload number ${id}.`, { backHref: rosterUploadPath(), backLabel: 'Upload a roster' });
-    if (upload.applied_at !== null) {
-      const created = await peopleCreatedByImport(app.db, id);
-      return reply.view('pages/admin/import-done', {
-        title: 'Roster imported',
-        nav: 'import',
-        upload,
-        created,
-        waiting: created.filter((person) => person.password_hash === null && person.archived_at === null).length,
-      });
-    }
-    return reply.view('pages/admin/import-preview', {
-      title: 'Check the roster before importing',
-      nav: 'import',
-      upload,
-      plan: plan ?? (await planRoster(app.db, upload.contents, roles())),
-    });
+    if (upload.applied_at !== null) return renderPage(reply, 'pages/admin/import-done', importDonePage(upload, upload.applied_at, await peopleCreatedByImport(app.db, id)));
+    return renderPage(reply, 'pages/admin/import-preview', importPreviewPage(upload, plan ?? (await planRoster(app.db, upload.contents, roles()))));
   }
 
   app.get('/admin/import/:id', { schema: { params: idParams } }, async (request, reply) => {

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.js';
+import { renderPage } from '../pages/render.js';
 import { requireViewer } from '../plugins/auth.js';
 import { findNetwork } from '../repositories/network.js';
 import { findRosterImport } from '../repositories/roster-imports.js';
@@ -22,7 +23,7 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     const group = await groupFor(app.db, viewer.scope, request.params.id, 'oversee');
     const rows = await invitationsForGroup(app.db, viewer, group.id, linkBase(request, app.config));
     const network = await findNetwork(app.db);
-    return reply.header('cache-control', 'no-store').view('pages/invitations/slips', {
+    return renderPage(reply.header('cache-control', 'no-store'), 'pages/invitations/slips', {
       title: `Invitation slips: ${group.name}`,
       nav: 'network',
       forWhat: `${group.name}: members who cannot sign in yet`,
@@ -40,7 +41,7 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     if (upload?.applied_at == null) throw new NotFoundError(`There is no imported roster number ${request.params.id}.`);
     const rows = await invitationsForImport(app.db, upload.id, viewer.id, linkBase(request, app.config));
     const network = await findNetwork(app.db);
-    return reply.header('cache-control', 'no-store').view('pages/invitations/slips', {
+    return renderPage(reply.header('cache-control', 'no-store'), 'pages/invitations/slips', {
       title: `Invitation slips: ${upload.file_name}`,
       nav: 'import',
       forWhat: `the new people of ${upload.file_name}`,

@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAllowed } from '../access/guard.js';
 import { may, type Subject } from '../access/policy.js';
+import { listedPerson, personGroup } from '../pages/people.js';
+import { renderPage } from '../pages/render.js';
 import { requireViewer, SESSION_LIFETIME_MS, setFlash, type Viewer } from '../plugins/auth.js';
 import { sessionIdDigest, sessionsOfPerson } from '../repositories/sessions.js';
 import { endOtherSessions } from '../services/sessions.js';
@@ -69,17 +71,10 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       const value = query[key];
       if (value !== undefined && value !== '') filter.set(key, String(value));
     }
-    return reply.view('pages/people/index', {
+    return renderPage(reply, 'pages/people/index', {
       title: 'People',
       nav: 'people',
-      people: people.map((person) => {
-        const own = seats.filter((seat) => seat.person_id === person.id);
-        return {
-          ...person,
-          schools: [...new Set(own.map((seat) => seat.site_name ?? seat.district_name ?? 'Network hub'))],
-          roles: [...new Set(own.map((seat) => roleName(seat.role_key) + (seat.is_facilitator === 1 ? ' (facilitator)' : '')))],
-        };
-      }),
+      people: people.map((person) => listedPerson(person, seats, roleName)),
       total,
       query,
       archived,
@@ -123,12 +118,12 @@ const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     const { person, groups } = await personFor(app.db, viewer.scope, id);
     const subject = personSubject(person, groups);
     const [latestLink, lockedUntil] = await Promise.all([latestLinkFor(app.db, id), accountLockedUntil(app.db, person.email)]);
-    return reply.view('pages/people/show', {
+    return renderPage(reply, 'pages/people/show', {
       title: person.name,
       nav: 'people',
       person: { id: person.id, name: person.name, email: person.email, isNetworkAdmin: person.is_network_admin === 1, archivedAt: person.archived_at, canSignIn: person.password_hash !== null },
       // Only the seats the viewer may see: a leader learns nothing of the person's places elsewhere.
-      groups: groups.filter((group) => may(viewer.scope, 'view', { kind: 'group', id: group.id, place: group.place })),
+      groups: groups.filter((group) => may(viewer.scope, 'view', { kind: 'group', id: group.id, place: group.place })).map(personGroup),
       latestLink: latestLink === undefined ? undefined : { purpose: latestLink.purpose, expiresAt: latestLink.expires_at, usedAt: latestLink.used_at, withdrawn: latestLink.revoked_at !== null },
       lockedUntil,
       sessions: may(viewer.scope, 'view', { kind: 'sessions', personId: person.id })
