@@ -9,6 +9,8 @@ import type { DashboardPage, HistoryPage } from './home.js';
 import type { MapListPage, MapPage, OutcomeAcrossRolesPage, RoleMapPage, RoleOutcomePage, VisitorHomePage } from './maps.js';
 import type { DistrictPage, GroupPage, NetworkPage, SitePage } from './network.js';
 import type { PeopleListPage, PersonPage } from './people.js';
+import type { ActionPage, NewActionPage, NewRequestPage, PlanPage, PlanPrintPage, RequestPage, RequestQueuePage } from './plans.js';
+import type { SurveyPageModel, SurveyReviewPage } from './survey.js';
 
 /** The main navigation's sections: the layout marks the page's own as current. */
 export type Nav = 'home' | 'maps' | 'checks' | 'network' | 'people' | 'reports' | 'requests' | 'import' | 'audit';
@@ -47,6 +49,15 @@ export interface PageModels {
   'pages/checks/index': CheckListPage;
   'pages/checks/show': CheckPage;
   'pages/checks/close': CloseCheckPage;
+  'pages/survey/page': SurveyPageModel;
+  'pages/survey/review': SurveyReviewPage;
+  'pages/plans/show': PlanPage;
+  'pages/plans/print': PlanPrintPage;
+  'pages/plans/new-action': NewActionPage;
+  'pages/plans/action': ActionPage;
+  'pages/requests/new': NewRequestPage;
+  'pages/requests/index': RequestQueuePage;
+  'pages/requests/show': RequestPage;
   'pages/people/index': PeopleListPage;
   'pages/people/show': PersonPage;
   'pages/admin/audit': AuditPage;

@@ -2,6 +2,8 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requestRow } from '../pages/plans.js';
+import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { actionsOfGroup, allActionsForExport, notesOf, type ActionWithOwners } from '../repositories/action-plans.js';
 import { requireAllowed } from '../access/guard.js';
@@ -128,7 +130,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     const filter = { mine: query.mine, overdue: query.overdue, status: query.status };
     const model = planSections(plan, actions, filter, viewer.id, today);
     const filtered = filter.mine || filter.overdue || filter.status !== undefined;
-    return reply.view('pages/plans/show', {
+    return renderPage(reply, 'pages/plans/show', {
       title: `Action plan: ${plan.group.name}`,
       nav: 'home',
       plan,
@@ -136,7 +138,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       filter,
       filtered,
       statuses: ACTION_STATUSES,
-      requests: requests.map((entry) => decorateRequest(entry, plan.role)),
+      requests: requests.map((entry) => requestRow(decorateRequest(entry, plan.role))),
       printHref: groupPath(plan.group.id, 'plan/print'),
       csvHref: withQuery(groupPath(plan.group.id, 'plan'), { format: 'csv' }),
     });
@@ -147,13 +149,13 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     const plan = await planFor(app.db, app.maps, viewer.scope, request.params.id);
     const actions = (await actionsOfGroup(app.db, plan.group.id)).filter((action) => action.status !== 'dropped');
     const model = planSections(plan, actions, { mine: false, overdue: false, status: undefined }, viewer.id);
-    return reply.view('pages/plans/print', { title: `Action plan: ${plan.group.name}`, nav: 'home', bodyClass: 'print-sheet', plan, ...model, today: dayIn(request.timeZone) });
+    return renderPage(reply, 'pages/plans/print', { title: `Action plan: ${plan.group.name}`, nav: 'home', bodyClass: 'print-sheet', plan, ...model, today: dayIn(request.timeZone) });
   });
 
   // ---- planning an action ----
 
   async function renderNew(reply: FastifyReply, viewer: Viewer, plan: PlanContext, values: Record<string, string | string[]>, errors: FormErrors = {}) {
-    return reply.view('pages/plans/new-action', {
+    return renderPage(reply, 'pages/plans/new-action', {
       csrfToken: reply.generateCsrf(),
       title: `Plan an action: ${plan.group.name}`,
       nav: 'home',
@@ -221,7 +223,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       note: '',
     };
     const owners = new Set((Array.isArray(values.owners) ? values.owners : values.owners === undefined ? [] : [values.owners]).map(String));
-    return reply.view('pages/plans/action', {
+    return renderPage(reply, 'pages/plans/action', {
       csrfToken: reply.generateCsrf(),
       title: `Action: ${action.outcome_code} ${plan.group.name}`,
       nav: 'home',

@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAllowed } from '../access/guard.js';
 import type { RequestStatus } from '../db/schema.js';
+import { requestRow } from '../pages/plans.js';
+import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { requestQueue, type RequestWithNames } from '../repositories/assistance-requests.js';
 import { findPerson } from '../repositories/people.js';
@@ -42,7 +44,7 @@ const newQuery = z.object({ check: optionalId, outcome: z.string().max(20).optio
 
 const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderAsk(reply: FastifyReply, plan: PlanContext, values: Record<string, string>, errors: FormErrors = {}) {
-    return reply.view('pages/requests/new', { csrfToken: reply.generateCsrf(), title: `Ask the hub for help: ${plan.group.name}`, nav: 'home', plan, values, errors, today: dayIn(reply.request.timeZone) });
+    return renderPage(reply, 'pages/requests/new', { csrfToken: reply.generateCsrf(), title: `Ask the hub for help: ${plan.group.name}`, nav: 'home', plan, values, errors, today: dayIn(reply.request.timeZone) });
   }
 
   app.get('/groups/:id/requests/new', { schema: { params: idParams, querystring: newQuery } }, async (request, reply) => {
@@ -82,10 +84,10 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
           ),
         );
     }
-    return reply.view('pages/requests/index', {
+    return renderPage(reply, 'pages/requests/index', {
       title: 'Requests for help',
       nav: 'requests',
-      requests: shown,
+      requests: shown.map(requestRow),
       status,
       statuses: REQUEST_STATUSES,
       csvHref: withQuery(requestsPath(), { status: request.query.status, format: 'csv' }),
@@ -96,12 +98,12 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   async function renderRequest(reply: FastifyReply, viewer: Viewer, context: RequestContext, override: { errors?: FormErrors; values?: Record<string, string>; conflict?: RequestWithNames & { byName: string } } = {}) {
     const request = context.request;
-    return reply.view('pages/requests/show', {
+    return renderPage(reply, 'pages/requests/show', {
       csrfToken: reply.generateCsrf(),
       title: `Request for help: ${request.outcome_code} ${request.group_name}`,
       nav: 'requests',
       context,
-      request: decorateRequest(request, context.role),
+      request: requestRow(decorateRequest(request, context.role)),
       values: override.values ?? { answer: request.answer, assignee_id: request.assignee_id === null ? '' : String(request.assignee_id), status: request.status === 'open' ? 'answered' : request.status },
       errors: override.errors ?? {},
       conflict: override.conflict,

@@ -6,6 +6,7 @@ import { requireAllowed } from '../access/guard.js';
 import { CheckNotOpenError, NotFoundError } from '../errors.js';
 import { wantsJson } from '../negotiation.js';
 import { levelName } from '../maps/catalog.js';
+import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
@@ -65,12 +66,12 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     return answer.level === null ? 'Not sure yet' : levelName(context.map, answer.level);
   }
 
-  async function renderPage(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, pageNumber: number, state: PageState) {
+  async function renderSurveyPage(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, pageNumber: number, state: PageState) {
     const pages = surveyPages(context.map, context.role);
     const page = pages[pageNumber - 1];
     if (page === undefined) throw new NotFoundError(`This self-assessment has ${pages.length} pages.`, { backHref: withQuery(base(context), { page: 1 }), backLabel: 'Go to the first page' });
     const answered = context.role.outcomes.filter((outcome) => isAnswered(state.answers.get(outcome.code))).length;
-    return reply.view('pages/survey/page', {
+    return renderPage(reply, 'pages/survey/page', {
       title: `${page.principle.code}. ${page.principle.title} — ${context.check.name}`,
       nav: 'home',
       context,
@@ -116,7 +117,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       const page = fields.success ? surveyPages(context.map, context.role)[fields.data.page - 1] : undefined;
       if (fields.success && page !== undefined) {
         const state = await withSent(viewer, context, kept.fields, page.outcomes, fields.data.version);
-        return renderPage(reply, viewer, context, page.number, { ...state, resumed: true });
+        return renderSurveyPage(reply, viewer, context, page.number, { ...state, resumed: true });
       }
     }
     const state = await savedState(viewer, context);
@@ -124,9 +125,9 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       // Coming back: resume at the first page with an unanswered outcome, or the review when none is left.
       const resume = surveyPages(context.map, context.role).find((page) => page.outcomes.some((outcome) => !isAnswered(state.answers.get(outcome.code))));
       if (resume === undefined && state.answers.size > 0) return reply.redirect(review(context), 303);
-      return renderPage(reply, viewer, context, resume?.number ?? 1, state);
+      return renderSurveyPage(reply, viewer, context, resume?.number ?? 1, state);
     }
-    return renderPage(reply, viewer, context, request.query.page, state);
+    return renderSurveyPage(reply, viewer, context, request.query.page, state);
   });
 
   app.post('/checks/:id/groups/:groupId/self', { schema: { params }, config: { keepsFormWhenSignedOut: true } }, async (request, reply) => {
@@ -140,14 +141,14 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     const pages = surveyPages(context.map, context.role);
     const page = fields.success ? pages[fields.data.page - 1] : undefined;
     if (!fields.success || page === undefined) {
-      return reply.code(400).view('errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was saved.' });
+      return renderPage(reply.code(400), 'errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was saved.' });
     }
     const parsed = parseSurveyPage(request.body, page.outcomes, context.map.levels.length);
     // What the person sent, to show back to them on an error or a conflict: never lose their typing.
     const sent = (version: number): Promise<PageState> => withSent(viewer, context, request.body, page.outcomes, version);
     if (!parsed.ok) {
       if (wantsJson(request)) return reply.code(422).send({ errors: parsed.errors });
-      return renderPage(reply.code(422), viewer, context, fields.data.page, { ...(await sent(fields.data.version)), errors: parsed.errors });
+      return renderSurveyPage(reply.code(422), viewer, context, fields.data.page, { ...(await sent(fields.data.version)), errors: parsed.errors });
     }
     const assessment = await ensureSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
     const result = await saveAnswers(app.db, assessment, fields.data.version, parsed.placements);
@@ -157,7 +158,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
         .map((placement) => ({ code: placement.outcomeCode, saved: result.answers.get(placement.outcomeCode), yours: { level: placement.level, evidence: placement.evidence } }))
         .filter(({ saved, yours }) => saved?.level !== yours.level || saved.evidence !== yours.evidence)
         .map(({ code, saved, yours }) => ({ code, saved: answerLabel(context, saved), yours: answerLabel(context, yours) }));
-      return renderPage(reply.code(409), viewer, context, fields.data.page, { ...(await sent(result.current.version)), conflict });
+      return renderSurveyPage(reply.code(409), viewer, context, fields.data.page, { ...(await sent(result.current.version)), conflict });
     }
     if (wantsJson(request)) return reply.send({ version: result.version });
     const target =
@@ -171,7 +172,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderReview(reply: FastifyReply, viewer: Viewer, context: CheckGroupContext, missingCodes?: string[]) {
     const state = await savedState(viewer, context);
     const missing = missingOutcomes(context.role, state.answers);
-    return reply.view('pages/survey/review', {
+    return renderPage(reply, 'pages/survey/review', {
       title: `Review and submit — ${context.check.name}`,
       nav: 'home',
       context,
@@ -196,7 +197,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     const context = await ownContext(viewer, request.params.id, request.params.groupId);
     if (checkState(context.check, context.today) !== 'open') throw new CheckNotOpenError('answers');
     const fields = submitFields.safeParse(request.body);
-    if (!fields.success) return reply.code(400).view('errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was changed.' });
+    if (!fields.success) return renderPage(reply.code(400), 'errors/error', { title: 'That did not work', message: 'The form was incomplete. Reload the page and try again. Nothing was changed.' });
     const assessment = await findSelfAssessment(app.db, context.check.id, context.group.id, viewer.id);
     if (assessment === undefined) return renderReview(reply.code(422), viewer, context, context.role.outcomes.map((outcome) => outcome.code));
     const result = await submitAnswers(app.db, assessment, fields.data.version, context.role);
