@@ -10,6 +10,7 @@ import type { MapListPage, MapPage, OutcomeAcrossRolesPage, RoleMapPage, RoleOut
 import type { DistrictPage, GroupPage, NetworkPage, SitePage } from './network.js';
 import type { PeopleListPage, PersonPage } from './people.js';
 import type { ActionPage, NewActionPage, NewRequestPage, PlanPage, PlanPrintPage, RequestPage, RequestQueuePage } from './plans.js';
+import type { GrowthPage, SiteComparisonReportPage, TeamReportPage } from './reports.js';
 import type { SurveyPageModel, SurveyReviewPage } from './survey.js';
 
 /** The main navigation's sections: the layout marks the page's own as current. */
@@ -67,6 +68,9 @@ export interface PageModels {
   'pages/invitations/slips': InvitationSlipsPage;
   'errors/error': ErrorPage;
   'errors/not-found': NotFoundPage;
+  'pages/reports/team': TeamReportPage;
+  'pages/reports/sites': SiteComparisonReportPage;
+  'pages/reports/growth': GrowthPage;
 }
 
 export type PageTemplate = keyof PageModels;
