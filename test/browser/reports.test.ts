@@ -66,4 +66,21 @@ describe('reports in Chromium, on the demo network', { timeout: 60_000 }, () => 
     expect((await csv.text()).split('\n')[0]).toContain('groups_at_level_1');
     expectNoPageProblems(problems);
   });
+
+  test('on a 390px phone the districts side by side keep their column headings and scroll sideways, not the page', async () => {
+    const { page, problems } = await open({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await demo.signInAs(page, 'network-admin');
+    await visit(page, url('/reports/growth'));
+    const table = page.getByRole('table', { name: /^Median agreed level by district/ });
+    // Each cell is a district's median: without its column heading a stacked cell would be a bare number.
+    const heading = table.getByRole('columnheader').nth(1);
+    await expect(heading.isVisible()).resolves.toBe(true);
+    const headingBox = await heading.boundingBox();
+    const cellBox = await table.getByRole('row').nth(1).getByRole('cell').first().boundingBox();
+    expect(headingBox !== null && cellBox !== null && Math.abs(headingBox.x - cellBox.x) < 2, 'a cell sits under its district').toBe(true);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'the page itself does not scroll sideways').toBeLessThanOrEqual(0);
+    await saveScreenshot(page, 'report-growth-phone');
+    expectNoPageProblems(problems);
+  });
 });
