@@ -140,6 +140,8 @@ export interface Config {
   databaseSchema: string | undefined;
   /** How long a query waits for another connection's lock (a backup, a second process) before the request answers 503. */
   databaseBusyTimeoutMs: number;
+  /** Never from the environment (tests): with DATABASE_PATH=:memory:, start as a copy of this SQLite database image, not empty. */
+  databaseImage?: Buffer | undefined;
   mapsDir: string;
   logLevel: (typeof logLevels)[number];
   /** Pretty, human-readable logs (a terminal) instead of JSON lines. */

@@ -16,12 +16,15 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** Closes the connection; WAL content is checkpointed into the main file by SQLite on close. */
   close: () => Promise<void>;
+  /** SQLite: the whole database as the bytes of a database file (tests clone fixture databases from it). */
+  serialize?: () => Buffer;
 }
 
 /** Waits this long for another connection's lock before a query fails with SQLITE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(databasePath: string, options: { busyTimeoutMs?: number; log?: LogConfig } = {}): DatabaseHandle {
+export function openDatabase(databasePath: string, options: { busyTimeoutMs?: number; log?: LogConfig; image?: Buffer } = {}): DatabaseHandle {
+  if (options.image !== undefined && databasePath !== ':memory:') throw new Error('a database image opens only as an in-memory database (DATABASE_PATH=:memory:)');
   if (databasePath !== ':memory:') {
     fs.mkdirSync(path.dirname(databasePath), { recursive: true });
     // The file holds password hashes and sessions: readable by its owner only from its first byte,
@@ -31,7 +34,8 @@ export function openDatabase(databasePath: string, options: { busyTimeoutMs?: nu
       if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
     }
   }
-  const sqlite = new SQLite(databasePath);
+  // An image (the bytes of a database file) opens as an in-memory copy of that database.
+  const sqlite = new SQLite(options.image ?? databasePath);
   // WAL lets readers work while one writer commits; synchronous=FULL fsyncs every commit so an
   // acknowledged answer survives a crash or a power cut, not just a process kill.
   sqlite.pragma('journal_mode = WAL');
@@ -44,7 +48,7 @@ export function openDatabase(databasePath: string, options: { busyTimeoutMs?: nu
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), serialize: () => sqlite.serialize() };
 }
 
 /** The settings that say which database to open (a subset of Config). */
@@ -54,6 +58,8 @@ export interface DatabaseSettings {
   databasePoolSize: number;
   databaseSchema: string | undefined;
   databaseBusyTimeoutMs: number;
+  /** SQLite in memory only: start as a copy of this database image instead of empty (tests: a migrated or seeded fixture, cloned). */
+  databaseImage?: Buffer | undefined;
 }
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else the SQLite file at DATABASE_PATH. */
@@ -69,7 +75,11 @@ export async function openConfiguredDatabase(settings: DatabaseSettings, options
       log: options.log,
     });
   }
-  return openDatabase(settings.databasePath, { busyTimeoutMs: settings.databaseBusyTimeoutMs, ...(options.log === undefined ? {} : { log: options.log }) });
+  return openDatabase(settings.databasePath, {
+    busyTimeoutMs: settings.databaseBusyTimeoutMs,
+    ...(options.log === undefined ? {} : { log: options.log }),
+    ...(settings.databaseImage === undefined ? {} : { image: settings.databaseImage }),
+  });
 }
 
 /**

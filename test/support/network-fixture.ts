@@ -11,16 +11,24 @@
  *   └─ hub group "Riverside hub team" (hub-team): hubMember
  *   admin: network admin, in no group.
  *
- * Every persona has the same password; it is hashed once per test file (scrypt is slow on purpose).
+ * Every persona has the same password; it is hashed once per test worker (scrypt is slow on purpose).
+ *
+ * On SQLite the network is seeded once per test worker (and day) into a database image, and every
+ * fixture's app opens a copy of it: the same rows with the same ids. On PostgreSQL, and on a database
+ * file, each fixture is seeded as it is built.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Config } from '../../server/config.js';
+import { openConfiguredDatabase } from '../../server/db/connection.js';
+import type { Database } from '../../server/db/schema.js';
 import { insertAction } from '../../server/repositories/action-plans.js';
 import { insertRequest } from '../../server/repositories/assistance-requests.js';
 import { createPerson } from '../../server/repositories/people.js';
 import { addDistrict, addGroup, addMembership, addSite, renameNetwork } from '../../server/services/organisation.js';
 import { hashPassword } from '../../server/services/passwords.js';
-import { buildTestApp } from '../helpers.js';
+import { buildApp } from '../../server/app.js';
+import { inMemorySqlite, testConfig } from '../helpers.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -76,9 +84,16 @@ export interface FixtureThing {
   name: string;
 }
 
+/** What a fixture holds besides its app: the names and ids of what was seeded. */
+export type NetworkData = Omit<NetworkFixture, 'app'>;
+
 /** Seeds the network into an app whose database is empty. */
 export async function seedNetwork(app: FastifyInstance): Promise<NetworkFixture> {
-  const db = app.db;
+  return { app, ...(await seedNetworkInto(app.db)) };
+}
+
+/** Seeds the network into an empty (migrated) database. */
+async function seedNetworkInto(db: Kysely<Database>): Promise<NetworkData> {
   const hash = await sharedPasswordHash();
   const people = {} as Record<PersonaName, FixturePerson>;
   for (const persona of personaNames) {
@@ -125,12 +140,45 @@ export async function seedNetwork(app: FastifyInstance): Promise<NetworkFixture>
   const request = (groupId: number, createdBy: number) => insertRequest(db, { groupId, checkId: null, outcomeCode: '2.1', help: 'A coach for our first PDSA cycle', neededBy: due, createdBy });
   const requests = { A1: await request(groups.teamA1.id, people.facilitatorA1.id), B1: await request(groups.teamB1.id, people.memberB1.id) };
 
-  return { app, networkName, districts: { A, B }, sites: { A1, B1 }, groups, people, newcomerA1, actions, requests };
+  return { networkName, districts: { A, B }, sites: { A1, B1 }, groups, people, newcomerA1, actions, requests };
 }
 
-/** A fresh app on an in-memory database, with the network seeded. */
+interface SeededImage {
+  /** The UTC day it was seeded on: the actions and requests are due ten days from then. */
+  day: string;
+  image: Buffer;
+  data: NetworkData;
+}
+
+let seeded: Promise<SeededImage> | undefined;
+
+/** SQLite: the network seeded into a migrated in-memory database, as the bytes of a database file; built once per worker and day. */
+async function seededImage(): Promise<SeededImage> {
+  const day = new Date().toISOString().slice(0, 10);
+  const current = seeded === undefined ? undefined : await seeded;
+  if (current?.day === day) return current;
+  const building = (async (): Promise<SeededImage> => {
+    const handle = await openConfiguredDatabase(testConfig());
+    try {
+      const data = await seedNetworkInto(handle.db);
+      return { day, image: handle.serialize!(), data };
+    } finally {
+      await handle.close();
+    }
+  })();
+  seeded = building;
+  return building;
+}
+
+/** A fresh app with the network seeded: on in-memory SQLite, a copy of the worker's seeded image; otherwise seeded now. */
 export async function buildNetworkFixture(overrides: Partial<Config> = {}): Promise<NetworkFixture> {
-  return seedNetwork(await buildTestApp(overrides));
+  const config = testConfig(overrides);
+  const clone = inMemorySqlite(config) && overrides.databaseImage === undefined ? await seededImage() : undefined;
+  const app = await buildApp(clone === undefined ? config : { ...config, databaseImage: clone.image });
+  await app.ready();
+  if (clone === undefined) return seedNetwork(app);
+  // A copy each, so a test that changes its fixture's objects changes no other test's.
+  return { app, ...structuredClone(clone.data) };
 }
 
 /** A test's `onTestFinished`: what to run once that test is over. */
