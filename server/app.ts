@@ -111,7 +111,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Pages are mostly rubric text: gzip or brotli makes a role's map about a sixth of its size on a slow school network.
   await app.register(compress, { threshold: 1024 });
   await app.register(formbody);
-  await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' });
+  await app.register(viewsPlugin, { production: process.env.NODE_ENV === 'production' || process.env.NODE_ENV === 'test' });
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { settings: config, slowQueryMs: config.slowQueryMs });
   await app.register(metricsPlugin, { token: config.metricsToken });
