@@ -1,12 +1,37 @@
 /** Page models for a person's own self-assessment: one principle per page, and the review before submitting. */
-import type { Outcome } from '../maps/schema.js';
+import type { IcMap, Outcome, Role } from '../maps/schema.js';
 import type { CheckGroupContext } from '../services/check-access.js';
 import type { Answer, SurveyPage } from '../services/self-assessment.js';
 import type { PageFrame } from './render.js';
 
+/** The check and group a self-assessment is for, as its pages show them. */
+export interface SurveyContext {
+  checkId: number;
+  checkName: string;
+  closesOn: string;
+  groupName: string;
+  /** The group's placements show names once revealed, in this check. */
+  showsNames: boolean;
+  /** The map version the check pinned, and the group's role in it. */
+  map: IcMap;
+  role: Role;
+}
+
+export function surveyContext(context: CheckGroupContext): SurveyContext {
+  return {
+    checkId: context.check.id,
+    checkName: context.check.name,
+    closesOn: context.check.closes_on,
+    groupName: context.group.name,
+    showsNames: context.checkGroup.shows_names === 1,
+    map: context.map,
+    role: context.role,
+  };
+}
+
 /** What both the pages and the review show. */
 interface SurveyModel extends PageFrame {
-  context: CheckGroupContext;
+  context: SurveyContext;
   /** The self-assessment's address; its pages and forms are below it. */
   base: string;
   pages: SurveyPage[];

@@ -7,6 +7,7 @@ import { CheckNotOpenError, NotFoundError } from '../errors.js';
 import { wantsJson } from '../negotiation.js';
 import { levelName } from '../maps/catalog.js';
 import { renderPage } from '../pages/render.js';
+import { surveyContext } from '../pages/survey.js';
 import { requireViewer, setFlash, takeKeptForm, type Viewer } from '../plugins/auth.js';
 import { ensureSelfAssessment, findSelfAssessment, placementsOf } from '../repositories/self-assessments.js';
 import { checkGroupFor, type CheckGroupContext } from '../services/check-access.js';
@@ -74,7 +75,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     return renderPage(reply, 'pages/survey/page', {
       title: `${page.principle.code}. ${page.principle.title} — ${context.check.name}`,
       nav: 'home',
-      context,
+      context: surveyContext(context),
       base: base(context),
       pages,
       page,
@@ -175,7 +176,7 @@ const selfAssessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     return renderPage(reply, 'pages/survey/review', {
       title: `Review and submit — ${context.check.name}`,
       nav: 'home',
-      context,
+      context: surveyContext(context),
       base: base(context),
       pages: surveyPages(context.map, context.role),
       answers: state.answers,
