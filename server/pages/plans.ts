@@ -4,17 +4,76 @@
  */
 import type { ActionKind, ActionStatus, RequestStatus } from '../db/schema.js';
 import type { Outcome } from '../maps/schema.js';
-import type { NoteWithAuthor } from '../repositories/action-plans.js';
 import type { ActionContext, PlanContext, PlanFilter, PlannedAction, PlanSection } from '../services/action-plans.js';
+import { consensusOutcomePath } from '../urls.js';
 import type { RequestContext, ShownRequest } from '../services/assistance-requests.js';
 import type { PageFrame } from './render.js';
 
-/** The plan's actions by principle and outcome (services/action-plans.ts planSections). */
+/** An action as the plan's pages show it. */
+export interface ActionRow {
+  id: number;
+  href: string;
+  what: string;
+  kindLabel: string;
+  ownerNames: string[];
+  dueOn: string;
+  overdue: boolean;
+  status: ActionStatus;
+  statusLabel: string;
+  outcomeCode: string;
+  /** The check whose consensus the action came from, linked to that outcome on its consensus page. */
+  fromCheck: { name: string; href: string } | undefined;
+  /** When it was last saved (ISO). */
+  updatedAt: string;
+}
+
+export function actionRow(action: PlannedAction): ActionRow {
+  return {
+    id: action.id,
+    href: action.href,
+    what: action.what,
+    kindLabel: action.kindLabel,
+    ownerNames: action.owners.map((owner) => owner.name),
+    dueOn: action.due_on,
+    overdue: action.overdue,
+    status: action.status,
+    statusLabel: action.statusLabel,
+    outcomeCode: action.outcome_code,
+    fromCheck: action.check_name === null || action.check_id === null ? undefined : { name: action.check_name, href: consensusOutcomePath(action.check_id, action.group_id, action.outcome_code) },
+    updatedAt: action.updated_at,
+  };
+}
+
+/** A principle's outcomes that have actions, with their actions. */
+export interface ActionSection {
+  code: string;
+  title: string;
+  outcomes: { code: string; title: string; actions: ActionRow[] }[];
+}
+
+/** The plan's actions by principle and outcome, and how many there are. */
 export interface PlanModel {
-  sections: PlanSection[];
+  sections: ActionSection[];
   shown: number;
   total: number;
   counts: Record<ActionStatus | 'overdue', number>;
+}
+
+/** services/action-plans.ts planSections()'s plan, its actions as rows. */
+export function planModel(plan: { sections: PlanSection[]; shown: number; total: number; counts: Record<ActionStatus | 'overdue', number> }): PlanModel {
+  return {
+    ...plan,
+    sections: plan.sections.map((section) => ({ ...section, outcomes: section.outcomes.map((outcome) => ({ ...outcome, actions: outcome.actions.map(actionRow) })) })),
+  };
+}
+
+/** A progress note on an action. */
+export interface NoteRow {
+  authorName: string;
+  /** YYYY-MM-DD. */
+  createdOn: string;
+  statusLabel: string;
+  body: string;
 }
 
 /** A request for the hub's help, as its pages list and show it. */
@@ -102,14 +161,14 @@ export interface NewActionPage extends PageFrame {
 export interface ActionPage extends PageFrame {
   csrfToken: string;
   context: ActionContext;
-  action: PlannedAction;
+  action: ActionRow;
   outcome: Outcome | undefined;
-  notes: (NoteWithAuthor & { statusLabel: string })[];
+  notes: NoteRow[];
   values: ActionFormValues;
   owners: Set<string>;
   errors: Record<string, string>;
   /** Someone else saved first: their version, beside the form. */
-  conflict: (PlannedAction & { byName: string }) | undefined;
+  conflict: (ActionRow & { byName: string }) | undefined;
   version: number;
   statuses: Choice<ActionStatus>;
   kinds: Choice<ActionKind>;

@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestRow } from '../pages/plans.js';
+import { actionRow, planModel, requestRow } from '../pages/plans.js';
 import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { actionsOfGroup, allActionsForExport, notesOf, type ActionWithOwners } from '../repositories/action-plans.js';
@@ -128,7 +128,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       );
     }
     const filter = { mine: query.mine, overdue: query.overdue, status: query.status };
-    const model = planSections(plan, actions, filter, viewer.id, today);
+    const model = planModel(planSections(plan, actions, filter, viewer.id, today));
     const filtered = filter.mine || filter.overdue || filter.status !== undefined;
     return renderPage(reply, 'pages/plans/show', {
       title: `Action plan: ${plan.group.name}`,
@@ -148,7 +148,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     const viewer = requireViewer(request);
     const plan = await planFor(app.db, app.maps, viewer.scope, request.params.id);
     const actions = (await actionsOfGroup(app.db, plan.group.id)).filter((action) => action.status !== 'dropped');
-    const model = planSections(plan, actions, { mine: false, overdue: false, status: undefined }, viewer.id);
+    const model = planModel(planSections(plan, actions, { mine: false, overdue: false, status: undefined }, viewer.id));
     return renderPage(reply, 'pages/plans/print', { title: `Action plan: ${plan.group.name}`, nav: 'home', bodyClass: 'print-sheet', plan, ...model, today: dayIn(request.timeZone) });
   });
 
@@ -228,13 +228,13 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       title: `Action: ${action.outcome_code} ${plan.group.name}`,
       nav: 'home',
       context,
-      action: decorateAction(action, viewer.id),
+      action: actionRow(decorateAction(action, viewer.id)),
       outcome,
-      notes: notes.map((note) => ({ ...note, statusLabel: statusLabel(note.status) })),
+      notes: notes.map((note) => ({ authorName: note.author_name, createdOn: note.created_at.slice(0, 10), statusLabel: statusLabel(note.status), body: note.body })),
       values,
       owners,
       errors: override.errors ?? {},
-      conflict: override.conflict === undefined ? undefined : { ...decorateAction(override.conflict, viewer.id), byName: override.conflict.byName },
+      conflict: override.conflict === undefined ? undefined : { ...actionRow(decorateAction(override.conflict, viewer.id)), byName: override.conflict.byName },
       version: override.conflict?.version ?? action.version,
       statuses: ACTION_STATUSES,
       kinds: ACTION_KINDS,

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { importDonePage } from '../../server/pages/admin.js';
 import { groupProgressRow, listedCheck, shownCheck } from '../../server/pages/checks.js';
 import { listedPerson, personGroup } from '../../server/pages/people.js';
-import { requestRow } from '../../server/pages/plans.js';
+import { actionRow, requestRow } from '../../server/pages/plans.js';
 import type { ProgressCheck } from '../../server/db/schema.js';
+import type { PlannedAction } from '../../server/services/action-plans.js';
 import type { ShownRequest } from '../../server/services/assistance-requests.js';
 
 const check: ProgressCheck = {
@@ -55,6 +56,20 @@ describe('row models', () => {
     };
     expect(requestRow(request)).toMatchObject({ id: 5, outcomeCode: '1.2', groupName: 'Elm team', neededBy: '2026-10-01', askedByName: 'Ann Lee', askedOn: '2026-09-15', assigneeName: 'Hana Kim', answeredByName: 'Hana Kim', answeredOn: '2026-09-20', late: false });
     expect(requestRow({ ...request, answered_at: null }).answeredOn).toBe('');
+  });
+
+  it("shows an action with its owners' names and, when it came from a consensus, a link to that outcome there", () => {
+    const action: PlannedAction = {
+      id: 11, group_id: 3, check_id: 4, outcome_code: '2.1', what: 'Try a data wall', kind: 'pdsa', due_on: '2026-10-01', status: 'planned', version: 1,
+      created_by: 7, created_at: '2026-09-15T12:00:00.000Z', updated_by: 7, updated_at: '2026-09-16T08:30:00.000Z',
+      owners: [{ person_id: 7, name: 'Ann Lee' }, { person_id: 8, name: 'Ben Ode' }], check_name: 'Fall check',
+      overdue: false, statusLabel: 'Planned', kindLabel: 'PDSA cycle', mine: true, href: '/actions/11',
+    };
+    expect(actionRow(action)).toEqual({
+      id: 11, href: '/actions/11', what: 'Try a data wall', kindLabel: 'PDSA cycle', ownerNames: ['Ann Lee', 'Ben Ode'], dueOn: '2026-10-01', overdue: false,
+      status: 'planned', statusLabel: 'Planned', outcomeCode: '2.1', fromCheck: { name: 'Fall check', href: '/checks/4/groups/3/consensus#outcome-2.1' }, updatedAt: '2026-09-16T08:30:00.000Z',
+    });
+    expect(actionRow({ ...action, check_id: null, check_name: null }).fromCheck).toBeUndefined();
   });
 
   it('counts the people an import added and those who cannot sign in yet', () => {
