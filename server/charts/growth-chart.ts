@@ -88,17 +88,23 @@ export function growthChartSvg(input: GrowthChartInput): string {
   // Check names under every panel when they fit across; otherwise slanted, under the bottom panel of each
   // column only, so every check is named on the axis (never a number to look up in a key).
   const labelsFit = checks.every((check) => textWidth(axisLabel(check), AXIS_FONT) <= x.step() - 4);
-  const slantRoom = labelsFit ? 0 : Math.ceil((max(checks, (check) => textWidth(axisLabel(check), AXIS_FONT)) ?? 0) * Math.sin((SLANT * Math.PI) / 180)) + 8;
+  // Slanted names are parallel lines x.step() apart along the axis; steep enough that the lines are a
+  // text height apart (upright when even that is too close), and the chart starts far enough right
+  // that the first column's names are not cut off at the left edge.
+  const slant = labelsFit ? 0 : slantFor(x.step());
+  const longest = max(checks, (check) => textWidth(axisLabel(check), AXIS_FONT)) ?? 0;
+  const slantRoom = labelsFit ? 0 : Math.ceil(longest * Math.sin(radians(slant))) + 8;
+  const leftRoom = labelsFit ? 0 : Math.max(0, Math.ceil(longest * Math.cos(radians(slant)) - plot.left - x.step() / 2));
   const lastRowFrom = outcomes.length - columns;
 
   const panels = outcomes.map((outcome, index) => {
-    const left = PAD + (index % columns) * (PANEL_W + GAP);
+    const left = PAD + leftRoom + (index % columns) * (PANEL_W + GAP);
     const top = PAD + Math.floor(index / columns) * (PANEL_H + GAP);
     const labels: AxisLabels = labelsFit ? 'across' : index >= lastRowFrom ? 'slanted' : 'none';
-    return panel({ input, outcome, left, top, points, x: (key) => left + (x(key) ?? 0), y: (level) => top + y(level), radius, plot, labels });
+    return panel({ input, outcome, left, top, points, x: (key) => left + (x(key) ?? 0), y: (level) => top + y(level), radius, plot, labels, slant });
   });
 
-  const width = Math.max(PAD * 2 + columns * PANEL_W + (columns - 1) * GAP, 560);
+  const width = Math.max(PAD * 2 + leftRoom + columns * PANEL_W + (columns - 1) * GAP, 560);
   const legendY = PAD + panelRows * (PANEL_H + GAP) + 4 + slantRoom;
   const legendOptions = { width: width - 2 * PAD };
   const keyY = legendY + legendHeight(levelCount, levelLabel, legendOptions) + 6;
@@ -123,8 +129,15 @@ export function growthChartSvg(input: GrowthChartInput): string {
   return svgRoot({ id, kind: 'growth', title: input.title, description: input.description, width, height }, body + extra);
 }
 
-/** Degrees the check names slant when they do not fit across a panel. */
+/** Degrees the check names slant when they do not fit across a panel, at the least. */
 const SLANT = 40;
+const radians = (degrees: number): number => (degrees * Math.PI) / 180;
+/** The slant, in whole degrees, at which names `step` apart along the axis stay a line of text apart (90: upright). */
+function slantFor(step: number): number {
+  const lineHeight = AXIS_FONT + 2;
+  if (step <= lineHeight) return 90;
+  return Math.min(90, Math.max(SLANT, Math.ceil((Math.asin(lineHeight / step) * 180) / Math.PI)));
+}
 type AxisLabels = 'across' | 'slanted' | 'none';
 const axisLabel = (check: GrowthChartInput['checks'][number]): string => (check.inProgress === true ? `${check.label} (in progress)` : check.label);
 
@@ -140,9 +153,11 @@ interface PanelArgs {
   plot: { left: number; right: number; top: number; bottom: number };
   /** Check names under this panel: straight across, slanted (bottom row, when they do not fit across) or none. */
   labels: AxisLabels;
+  /** Degrees the names slant by, when slanted. */
+  slant: number;
 }
 
-function panel({ input, outcome, left, top, points, x, y, radius, plot, labels }: PanelArgs): string {
+function panel({ input, outcome, left, top, points, x, y, radius, plot, labels, slant }: PanelArgs): string {
   const { levelCount, levelLabel, checks } = input;
   const name = `${outcome.code} ${outcome.title}`;
   const parts: string[] = [
@@ -183,7 +198,7 @@ function panel({ input, outcome, left, top, points, x, y, radius, plot, labels }
             x: cx,
             y: ty,
             'text-anchor': slanted ? 'end' : 'middle',
-            transform: slanted ? `rotate(-${SLANT} ${round(cx)} ${round(ty)})` : null,
+            transform: slanted ? `rotate(-${slant} ${round(cx)} ${round(ty)})` : null,
             fill: check.inProgress === true ? INK : MUTED,
             'font-size': AXIS_FONT,
             'font-style': check.inProgress === true ? 'italic' : null,

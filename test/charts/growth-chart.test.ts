@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { growthChartSvg, type GrowthChartInput } from '../../server/charts/growth-chart.js';
-import { levelColor } from '../../server/charts/svg.js';
+import { levelColor, textWidth } from '../../server/charts/svg.js';
 import { OUTCOMES, levelLabel } from './fixtures.js';
 import { byClass, byName, expectAccessibleChart, num, parseXml, tooltip, visibleText, type XmlElement } from './xml.js';
 
@@ -179,6 +179,25 @@ describe('growthChartSvg', () => {
     expect(byClass(root, 'check-key')).toHaveLength(0);
     expect(byClass(root, 'dot')).toHaveLength(0);
     expect(byClass(root, 'median-line')).toHaveLength(0);
+  });
+
+  it('keeps ten checks\' slanted names a line apart and inside the chart on the left', () => {
+    const checks = Array.from({ length: 10 }, (_, index) => ({ key: String(index), label: `${2023 + Math.floor(index / 3)}-${24 + Math.floor(index / 3)} Middle of year ${index}` }));
+    const svg = growthChartSvg(makeInput({ checks, points: [] }));
+    const root = parseXml(svg);
+    const labels = byClass(root, 'x-label');
+    expect(labels.length).toBeGreaterThan(0);
+    const angle = Number(/^rotate\(-(\d+) /.exec(labels[0]!.attrs.transform ?? '')?.[1]);
+    // Neighbouring names are parallel lines; the gap between them across the lines is step × sin(angle).
+    const first = byClass(panel(root, OUTCOMES.at(-1)!.code), 'x-label');
+    const step = num(first[1]!, 'x') - num(first[0]!, 'x');
+    expect(step * Math.sin((angle * Math.PI) / 180)).toBeGreaterThanOrEqual(12);
+    // The longest name, slanted from the leftmost tick, starts at or right of the chart's left edge.
+    const leftmost = Math.min(...labels.map((label) => num(label, 'x')));
+    const longest = Math.max(...checks.map((check) => textWidth(check.label, 10)));
+    expect(leftmost - longest * Math.cos((angle * Math.PI) / 180)).toBeGreaterThanOrEqual(0);
+    const width = Number(/viewBox="0 0 (\d+(?:\.\d+)?) /.exec(svg)?.[1]);
+    expect(Math.max(...labels.map((label) => num(label, 'x')))).toBeLessThanOrEqual(width);
   });
 
   it('draws a check still in progress apart: marked on the axis, hollow dots, a dashed median line, and a legend entry', () => {
