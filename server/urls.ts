@@ -9,8 +9,38 @@ export function homePath(): string {
   return '/';
 }
 
-export function networkPath(): string {
-  return '/network';
+/** The network's page; its forms post to its pages (a new district or hub group, the time zone). */
+export function networkPath(page?: 'districts' | 'groups' | 'time-zone'): string {
+  return page === undefined ? '/network' : `/network/${page}`;
+}
+
+/** The list of IC maps (one map is mapPath). */
+export function mapListPath(): string {
+  return '/maps';
+}
+
+/** The list of progress checks (one check is checkPath). */
+export function checkListPath(): string {
+  return '/checks';
+}
+
+/** The list of people (one person is personPath). */
+export function peoplePath(): string {
+  return '/people';
+}
+
+/** A person's own placements over time. */
+export function myHistoryPath(): string {
+  return '/me/history';
+}
+
+/** The sign-in page; `next`, a same-site path, is where it sends the person once signed in. */
+export function signInPath(next?: string): string {
+  return next === undefined ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
+}
+
+export function signOutPath(): string {
+  return '/sign-out';
 }
 
 /** The hub's queue of requests for help. */
@@ -61,6 +91,11 @@ export type CheckGroupPage = 'self' | 'self/review' | 'consensus' | 'consensus/m
 
 export function checkGroupPath(checkId: Id, groupId: Id, page: CheckGroupPage): string {
   return `/checks/${checkId}/groups/${groupId}/${page}`;
+}
+
+/** One page of a self-assessment (pages are numbered from 1). */
+export function surveyPagePath(checkId: Id, groupId: Id, page: number): string {
+  return withQuery(checkGroupPath(checkId, groupId, 'self'), { page });
 }
 
 /** An outcome's section on the consensus page. */
@@ -123,11 +158,26 @@ export function reportPath(report: 'sites' | 'growth', query: Record<string, Que
 
 // ---- administration ----
 
+/** The CSV of every check's placements and consensus, or of every group's actions. */
+export function dataExportPath(what: 'checks' | 'actions'): string {
+  return what === 'checks' ? '/admin/export.csv' : '/admin/export-actions.csv';
+}
+
+/** An empty roster, the columns an upload needs. */
+export function rosterTemplatePath(): string {
+  return '/admin/import/template.csv';
+}
+
 export function rosterImportPath(uploadId: Id, page?: 'confirm' | 'invitation-slips' | 'invitations.csv'): string {
   return page === undefined ? `/admin/import/${uploadId}` : `/admin/import/${uploadId}/${page}`;
 }
 
-// ---- query strings ----
+// ---- query strings and sections ----
+
+/** `path#id`: the part of a page with that id. */
+export function withSection(path: string, id: string): string {
+  return `${path}#${id}`;
+}
 
 type QueryValue = string | number | undefined;
 

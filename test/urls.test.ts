@@ -16,6 +16,16 @@ import {
   rosterImportPath,
   rosterUploadPath,
   withQuery,
+  checkListPath,
+  mapListPath,
+  myHistoryPath,
+  peoplePath,
+  signInPath,
+  signOutPath,
+  surveyPagePath,
+  withSection,
+  dataExportPath,
+  rosterTemplatePath,
 } from '../server/urls.js';
 
 describe('urls', () => {
@@ -46,5 +56,23 @@ describe('urls', () => {
     expect(withQuery('/groups/7/actions/new', { check: 3, outcome: 'a&b c' })).toBe('/groups/7/actions/new?check=3&outcome=a%26b+c');
     expect(withQuery('/admin/audit', new URLSearchParams())).toBe('/admin/audit');
     expect(withQuery('/admin/audit', new URLSearchParams({ who: 'Ann Lee', before: '40' }))).toBe('/admin/audit?who=Ann+Lee&before=40');
+  });
+
+  it('names the lists, the sign-in with where to go next, and a self-assessment page', () => {
+    expect([mapListPath(), checkListPath(), peoplePath(), myHistoryPath(), signOutPath(), signInPath()]).toEqual(['/maps', '/checks', '/people', '/me/history', '/sign-out', '/sign-in']);
+    expect(signInPath('/checks/3?resume=1')).toBe('/sign-in?next=%2Fchecks%2F3%3Fresume%3D1');
+    // encodeURIComponent, as before: a space is %20, not +.
+    expect(signInPath('/people?q=a b')).toBe('/sign-in?next=%2Fpeople%3Fq%3Da%20b');
+    expect(surveyPagePath(3, 12, 2)).toBe('/checks/3/groups/12/self?page=2');
+  });
+
+  it("names the network page's forms and the CSV files", () => {
+    expect([networkPath('districts'), networkPath('groups'), networkPath('time-zone')]).toEqual(['/network/districts', '/network/groups', '/network/time-zone']);
+    expect([dataExportPath('checks'), dataExportPath('actions'), rosterTemplatePath()]).toEqual(['/admin/export.csv', '/admin/export-actions.csv', '/admin/import/template.csv']);
+  });
+
+  it('adds a section of a page', () => {
+    expect(withSection('/network', 'time-zone')).toBe('/network#time-zone');
+    expect(withSection(surveyPagePath(3, 12, 2), 'field-level_1.2')).toBe('/checks/3/groups/12/self?page=2#field-level_1.2');
   });
 });

@@ -8,6 +8,7 @@ import type { PageFrame } from './render.js';
 export interface SurveyContext {
   checkId: number;
   checkName: string;
+  groupId: number;
   closesOn: string;
   groupName: string;
   /** The group's placements show names once revealed, in this check. */
@@ -21,6 +22,7 @@ export function surveyContext(context: CheckGroupContext): SurveyContext {
   return {
     checkId: context.check.id,
     checkName: context.check.name,
+    groupId: context.group.id,
     closesOn: context.check.closes_on,
     groupName: context.group.name,
     showsNames: context.checkGroup.shows_names === 1,

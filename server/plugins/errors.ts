@@ -7,6 +7,7 @@ import { isApiRequest, wantsJson } from '../negotiation.js';
 import type { ErrorPage } from '../pages/errors.js';
 import { renderPage } from '../pages/render.js';
 import { keepRefusedForm } from './auth.js';
+import { checkListPath, homePath, signInPath, withQuery } from '../urls.js';
 
 /** Plain words for errors that plugins raise with terse messages. */
 const friendlyMessages: Record<string, string> = {
@@ -34,8 +35,8 @@ async function sendBusy(request: FastifyRequest, reply: FastifyReply, title: str
  * anywhere else, the home page (a signed-in person's own page).
  */
 function backLinkFor(request: FastifyRequest): Required<NotFoundOptions> {
-  if (request.url.startsWith('/checks/')) return { backHref: '/checks', backLabel: 'See your progress checks' };
-  return { backHref: '/', backLabel: request.viewer === null ? 'Go to the home page' : 'Go to your home page' };
+  if (request.url.startsWith('/checks/')) return { backHref: checkListPath(), backLabel: 'See your progress checks' };
+  return { backHref: homePath(), backLabel: request.viewer === null ? 'Go to the home page' : 'Go to your home page' };
 }
 
 async function sendNotFound(
@@ -49,7 +50,7 @@ async function sendNotFound(
   return renderPage(reply, 'errors/not-found', {
     title: 'Not found',
     message,
-    backHref: options.backHref ?? '/',
+    backHref: options.backHref ?? homePath(),
     backLabel: options.backLabel ?? 'Go to the home page',
   });
 }
@@ -70,7 +71,7 @@ export async function sendBadRequest(request: FastifyRequest, reply: FastifyRepl
 export default fp(
   async (app) => {
     app.setNotFoundHandler((request, reply) =>
-      sendNotFound(request, reply, `There is no page at ${request.url.split('?')[0] ?? '/'}.`, { backHref: '/', backLabel: 'Go to the home page' }),
+      sendNotFound(request, reply, `There is no page at ${request.url.split('?')[0] ?? '/'}.`, { backHref: homePath(), backLabel: 'Go to the home page' }),
     );
 
     app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -81,13 +82,12 @@ export default fp(
       const json = wantsJson(request);
       if (staleForm && !json && request.routeOptions.config.keepsFormWhenSignedOut === true && keepRefusedForm(request)) {
         // The session ended (or the page outlived its token): keep what was typed, sign in, get it back.
-        const resume = `${request.url.split('?')[0] ?? '/'}?resume=1`;
+        const resume = withQuery(request.url.split('?')[0] ?? homePath(), { resume: 1 });
         request.log.info({ err: error }, 'form kept for after sign-in');
-        return reply.redirect(request.viewer === null ? `/sign-in?next=${encodeURIComponent(resume)}` : resume, 303);
+        return reply.redirect(request.viewer === null ? signInPath(resume) : resume, 303);
       }
       if (error instanceof SignInRequiredError && !isApiRequest(request)) {
-        const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
-        return reply.redirect(`/sign-in${next}`, 303);
+        return reply.redirect(signInPath(request.method === 'GET' ? request.url : undefined), 303);
       }
       if (isDatabaseUnavailable(error)) {
         // Another connection (a backup, a second process) held the database past the busy timeout, or
