@@ -87,7 +87,7 @@ export function checkPath(checkId: Id, page?: 'close' | 'reopen' | 'dates'): str
 }
 
 /** One group's part in a check: its members' self-assessments, the consensus and the team report. */
-export type CheckGroupPage = 'self' | 'self/review' | 'consensus' | 'consensus/meeting' | 'consensus/named-view' | 'consensus/reveal' | 'report';
+export type CheckGroupPage = 'self' | 'self/review' | 'self/submit' | 'consensus' | 'consensus/meeting' | 'consensus/named-view' | 'consensus/reveal' | 'report';
 
 export function checkGroupPath(checkId: Id, groupId: Id, page: CheckGroupPage): string {
   return `/checks/${checkId}/groups/${groupId}/${page}`;
@@ -96,6 +96,11 @@ export function checkGroupPath(checkId: Id, groupId: Id, page: CheckGroupPage): 
 /** One page of a self-assessment (pages are numbered from 1). */
 export function surveyPagePath(checkId: Id, groupId: Id, page: number): string {
   return withQuery(checkGroupPath(checkId, groupId, 'self'), { page });
+}
+
+/** Where the consensus form for one outcome is posted. */
+export function consensusRecordPath(checkId: Id, groupId: Id, code: string): string {
+  return `${checkGroupPath(checkId, groupId, 'consensus')}/${code}`;
 }
 
 /** An outcome's section on the consensus page. */

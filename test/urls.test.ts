@@ -24,6 +24,7 @@ import {
   signOutPath,
   surveyPagePath,
   withSection,
+  consensusRecordPath,
   dataExportPath,
   rosterTemplatePath,
 } from '../server/urls.js';
@@ -64,6 +65,8 @@ describe('urls', () => {
     // encodeURIComponent, as before: a space is %20, not +.
     expect(signInPath('/people?q=a b')).toBe('/sign-in?next=%2Fpeople%3Fq%3Da%20b');
     expect(surveyPagePath(3, 12, 2)).toBe('/checks/3/groups/12/self?page=2');
+    expect(checkGroupPath(3, 12, 'self/submit')).toBe('/checks/3/groups/12/self/submit');
+    expect(consensusRecordPath(3, 12, '2.1')).toBe('/checks/3/groups/12/consensus/2.1');
   });
 
   it("names the network page's forms and the CSV files", () => {
