@@ -81,13 +81,40 @@ export function shownCheck(check: ProgressCheck): ShownCheck {
   return { id: check.id, name: check.name, opensOn: check.opens_on, closesOn: check.closes_on, mapVersion: check.map_version };
 }
 
+/** How far a check's groups have got, as its pages and the home page show it. */
+export interface ShownTotals {
+  groups: number;
+  members: number;
+  submitted: number;
+  /** Groups where every member submitted. */
+  groupsSubmitted: number;
+  groupsRevealed: number;
+  /** Groups with every outcome agreed, and those still without. */
+  groupsAgreed: number;
+  groupsNotAgreed: number;
+  allAgreed: boolean;
+}
+
+export function shownTotals(totals: ProgressTotals): ShownTotals {
+  return {
+    groups: totals.groups,
+    members: totals.members,
+    submitted: totals.submitted,
+    groupsSubmitted: totals.groups_submitted,
+    groupsRevealed: totals.groups_revealed,
+    groupsAgreed: totals.groups_agreed,
+    groupsNotAgreed: totals.groups - totals.groups_agreed,
+    allAgreed: totals.groups_agreed >= totals.groups,
+  };
+}
+
 export interface CheckPage extends PageFrame {
   check: ShownCheck;
   state: CheckState;
   mapTitle: string;
   outcomeCount: number;
   groups: GroupProgressRow[];
-  totals: ProgressTotals;
+  totals: ShownTotals;
   /** Groups of the check the viewer can see. */
   visible: number;
   canManage: boolean;
@@ -111,7 +138,7 @@ export interface CheckPage extends PageFrame {
 export interface CloseCheckPage extends PageFrame {
   check: { id: number; name: string; closesOn: string };
   state: CheckState;
-  totals: ProgressTotals;
+  totals: ShownTotals;
   outcomeCount: number;
   errors: Record<string, string>;
 }

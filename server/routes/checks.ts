@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { groupRoleKeys } from '../access/group-roles.js';
 import { requireAllowed } from '../access/guard.js';
 import { may } from '../access/policy.js';
-import { groupProgressRow, listedCheck, shownCheck } from '../pages/checks.js';
+import { groupProgressRow, listedCheck, shownCheck, shownTotals } from '../pages/checks.js';
 import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash } from '../plugins/auth.js';
 import { listDistricts, listSites } from '../repositories/organisation.js';
@@ -173,7 +173,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
           stage: progressStage(group, outcomeCount),
         }),
       ),
-      totals,
+      totals: shownTotals(totals),
       visible,
       canManage,
       query,
@@ -224,7 +224,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
   async function renderCloseConfirmation(request: FastifyRequest, reply: FastifyReply, id: number, error?: string) {
     const { viewer, check, totals, visible, outcomeCount } = await loadProgress(request, id, { page: 1, sort: 'place' });
     requireAllowed(viewer.scope, 'manage', checkSubject(check, visible));
-    return renderPage(reply, 'pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check: { id: check.id, name: check.name, closesOn: check.closes_on }, state: checkState(check, dayIn(request.timeZone)), totals, outcomeCount, errors: error === undefined ? {} : { confirm: error } });
+    return renderPage(reply, 'pages/checks/close', { title: `Close ${check.name}?`, nav: 'checks', check: { id: check.id, name: check.name, closesOn: check.closes_on }, state: checkState(check, dayIn(request.timeZone)), totals: shownTotals(totals), outcomeCount, errors: error === undefined ? {} : { confirm: error } });
   }
 
   /** A check the viewer may change: unseen answers 404 (as if absent), seen but not theirs 403. */
