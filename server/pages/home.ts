@@ -9,10 +9,11 @@ import type { Viewer } from '../plugins/auth.js';
 import { openActionsOwnedBy } from '../repositories/action-plans.js';
 import { findNetwork } from '../repositories/network.js';
 import { groupsOfPerson } from '../repositories/organisation.js';
-import { checksForPerson } from '../repositories/progress-checks.js';
+import { checksForPerson, type CheckGroupProgress } from '../repositories/progress-checks.js';
 import { ownPlacementHistory } from '../repositories/self-assessments.js';
 import { addDaysTo, decorateAction, DUE_SOON_DAYS } from '../services/action-plans.js';
-import { homeModel, type HomeModel } from '../services/home.js';
+import { homeModel, type HomeModel, type TeamStep } from '../services/home.js';
+import { shownTotals, type ShownTotals } from './checks.js';
 import { checkState, type CheckState } from '../services/progress-checks.js';
 import { checkGroupPath, rolePath } from '../urls.js';
 import type { PageFrame } from './render.js';
@@ -54,9 +55,57 @@ export interface MyGroup {
   mapHref: string | undefined;
 }
 
+/** A group's progress in an open check, as the home page shows it. */
+export interface ShownGroupProgress {
+  groupId: number;
+  groupName: string;
+  members: number;
+  submitted: number;
+  revealed: boolean;
+  agreed: number;
+}
+
+function shownProgress(progress: CheckGroupProgress): ShownGroupProgress {
+  return {
+    groupId: progress.group_id,
+    groupName: progress.group_name,
+    members: progress.member_count,
+    submitted: progress.submitted_count,
+    revealed: progress.revealed_at !== null,
+    agreed: progress.agreed_count,
+  };
+}
+
+type ShownStep = Omit<TeamStep, 'progress'> & { progress: ShownGroupProgress | undefined };
+
+function shownStep<T extends TeamStep>(step: T): Omit<T, 'progress'> & { progress: ShownGroupProgress | undefined } {
+  return { ...step, progress: step.progress === undefined ? undefined : shownProgress(step.progress) };
+}
+
+/** The home page's sections (services/home.ts), with camelCase rows and booleans. */
+export interface HomeSections {
+  adminChecks: (Omit<HomeModel['adminChecks'][number], 'totals'> & { totals: ShownTotals })[];
+  todo: HomeModel['todo'];
+  ledSites: { id: number; name: string; checks: { id: number; name: string; closesOn: string; groups: ShownGroupProgress[] }[] }[];
+  ledDistricts: { checkId: number; checkName: string; totals: ShownTotals }[];
+  teamSteps: ShownStep[];
+  memberSteps: (ShownStep & { submitted: boolean })[];
+}
+
+export function homeSections(home: HomeModel): HomeSections {
+  return {
+    adminChecks: home.adminChecks.map((check) => ({ ...check, totals: shownTotals(check.totals) })),
+    todo: home.todo,
+    ledSites: home.ledSites.map((site) => ({ ...site, checks: site.checks.map((check) => ({ ...check, groups: check.groups.map(shownProgress) })) })),
+    ledDistricts: home.ledDistricts.map((district) => ({ ...district, totals: shownTotals(district.totals) })),
+    teamSteps: home.teamSteps.map(shownStep),
+    memberSteps: home.memberSteps.map(shownStep),
+  };
+}
+
 export interface DashboardPage extends PageFrame {
   network: Network | undefined;
-  home: HomeModel;
+  home: HomeSections;
   checks: MyCheck[];
   dueSoon: DueAction[];
   groups: MyGroup[];
@@ -78,7 +127,7 @@ export async function dashboardPage(db: Db, maps: MapCatalog, viewer: Viewer, to
     title: 'Your page',
     nav: 'home',
     network,
-    home,
+    home: homeSections(home),
     dueSoon,
     groups: groups
       .filter((group) => group.archived_at === null)
