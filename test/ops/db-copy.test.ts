@@ -8,6 +8,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureOutcome } from '../../tools/ops/cli.js';
+import { DB_COPY_USAGE, dbCopyCommand } from '../../tools/ops/db-copy-command.js';
 import { generateInto, tempFolder } from '../demo/support.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -40,25 +42,36 @@ const asText = (row: Record<string, unknown>, columns: readonly string[]): strin
   );
 
 describe('db:copy arguments', () => {
-  it('exits 2 with the usage when --to is missing, not PostgreSQL, or an option is unknown', { timeout: 60_000 }, async () => {
-    const [missing, wrong, unknown] = await Promise.all([
-      dbCopy('--from', 'data/nothing.sqlite'),
-      dbCopy('--to', 'mysql://somewhere/icmap'),
-      dbCopy('--to', 'postgres://127.0.0.1/icmap', '--colour'),
-    ]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('give the target with --to');
-    expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('--to must be a PostgreSQL URL');
+  /** What the command line would exit with and print, run in-process. */
+  const outcome = async (...args: string[]) => {
+    const error: unknown = await dbCopyCommand(args, () => undefined).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    return failureOutcome('db:copy', DB_COPY_USAGE, error);
+  };
+
+  it('exits 2 with the usage when --to is missing or not PostgreSQL', async () => {
+    const missing = await outcome('--from', 'data/nothing.sqlite');
+    expect(missing.exitCode).toBe(2);
+    expect(String(missing.message[0])).toContain('give the target with --to');
+    expect(String(missing.message[0])).toContain('Usage: npm run db:copy');
+    const wrong = await outcome('--to', 'mysql://somewhere/icmap');
+    expect(wrong.exitCode).toBe(2);
+    expect(String(wrong.message[0])).toContain('--to must be a PostgreSQL URL');
+  });
+
+  it('as a process: an unknown option exits 2 with the usage on stderr', { timeout: 60_000 }, async () => {
+    const unknown = await dbCopy('--to', 'postgres://127.0.0.1/icmap', '--colour');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown option --colour');
     expect(unknown.stderr).toContain('Usage: npm run db:copy');
   });
 
-  it('exits 2 when the source is not there', { timeout: 30_000 }, async () => {
-    const run = await dbCopy('--from', 'data/no-such-install.sqlite', '--to', 'postgres://127.0.0.1:1/icmap');
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('data/no-such-install.sqlite does not exist');
+  it('exits 2 when the source is not there', async () => {
+    const run = await outcome('--from', 'data/no-such-install.sqlite', '--to', 'postgres://127.0.0.1:1/icmap');
+    expect(run.exitCode).toBe(2);
+    expect(String(run.message[0])).toContain('data/no-such-install.sqlite does not exist');
   });
 });
 
