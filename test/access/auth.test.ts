@@ -195,7 +195,8 @@ describe.concurrent('sign-in', () => {
   it('a signed-in person opening /sign-in?next=/<LF>/evil.example is answered (303 to /), not left hanging', async ({ expect, onTestFinished }) => {
     const fx = await network(onTestFinished);
     const member = await as(fx, 'memberA1');
-    const timeout = new Promise<'no answer'>((resolve) => setTimeout(() => { resolve('no answer'); }, 2000));
+    // A hang never answers; 30 s (not 2) so that a busy machine's slow answer is not taken for one.
+    const timeout = new Promise<'no answer'>((resolve) => setTimeout(() => { resolve('no answer'); }, 30_000).unref());
     const response = await Promise.race([member.get('/sign-in?next=%2F%0A%2Fevil.example'), timeout]);
     expect(response).not.toBe('no answer');
     expect((response as Response).statusCode).toBe(303);
