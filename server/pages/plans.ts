@@ -3,10 +3,11 @@
  * action, asking the hub for help, the hub's queue and one request.
  */
 import type { ActionKind, ActionStatus, RequestStatus } from '../db/schema.js';
+import type { PrincipleWithOutcomes } from '../maps/catalog.js';
 import type { Outcome } from '../maps/schema.js';
-import type { ActionContext, PlanContext, PlanFilter, PlannedAction, PlanSection } from '../services/action-plans.js';
+import type { PlanContext, PlanFilter, PlannedAction, PlanSection } from '../services/action-plans.js';
 import { consensusOutcomePath } from '../urls.js';
-import type { RequestContext, ShownRequest } from '../services/assistance-requests.js';
+import type { ShownRequest } from '../services/assistance-requests.js';
 import type { PageFrame } from './render.js';
 
 /** An action as the plan's pages show it. */
@@ -126,6 +127,36 @@ export function requestRow(request: ShownRequest): RequestRow {
   };
 }
 
+/** A person a form offers: an action's possible owner, a request's possible assignee. */
+export interface ShownPerson {
+  id: number;
+  name: string;
+}
+
+export function shownPerson(row: { person_id: number; name: string }): ShownPerson {
+  return { id: row.person_id, name: row.name };
+}
+
+/** A group's plan as the action forms read it: the group, its outcomes by principle, who may own an action. */
+export interface ShownPlan {
+  group: { id: number; name: string };
+  sections: PrincipleWithOutcomes[];
+  /** Active members, who may own an action. */
+  members: ShownPerson[];
+  canManage: boolean;
+  archived: boolean;
+}
+
+export function shownPlan(plan: Pick<PlanContext, 'group' | 'sections' | 'members' | 'canManage' | 'archived'>): ShownPlan {
+  return {
+    group: { id: plan.group.id, name: plan.group.name },
+    sections: plan.sections,
+    members: plan.members.map(shownPerson),
+    canManage: plan.canManage,
+    archived: plan.archived,
+  };
+}
+
 type Choice<K> = readonly { key: K; label: string }[];
 
 /** Values typed into an action's form; owners may be several. */
@@ -148,7 +179,7 @@ export interface PlanPrintPage extends PageFrame, PlanModel {
 
 export interface NewActionPage extends PageFrame {
   csrfToken: string;
-  plan: PlanContext;
+  plan: ShownPlan;
   values: ActionFormValues;
   /** The owners ticked, as strings of person ids. */
   owners: Set<string>;
@@ -160,7 +191,11 @@ export interface NewActionPage extends PageFrame {
 
 export interface ActionPage extends PageFrame {
   csrfToken: string;
-  context: ActionContext;
+  plan: ShownPlan;
+  /** Owner or facilitator: may change the status and add a note. */
+  canUpdate: boolean;
+  /** Facilitator: may change everything. */
+  canEdit: boolean;
   action: ActionRow;
   outcome: Outcome | undefined;
   notes: NoteRow[];
@@ -193,7 +228,10 @@ export interface RequestQueuePage extends PageFrame {
 
 export interface RequestPage extends PageFrame {
   csrfToken: string;
-  context: RequestContext;
+  /** The viewer answers requests (the hub): the page shows the answer form. */
+  canAnswer: boolean;
+  /** Hub members the request can be assigned to. */
+  assignees: ShownPerson[];
   request: RequestRow;
   values: Record<string, string>;
   errors: Record<string, string>;

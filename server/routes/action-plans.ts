@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actionRow, planModel, requestRow } from '../pages/plans.js';
+import { actionRow, planModel, requestRow, shownPlan } from '../pages/plans.js';
 import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { actionsOfGroup, allActionsForExport, notesOf, type ActionWithOwners } from '../repositories/action-plans.js';
@@ -159,7 +159,7 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       csrfToken: reply.generateCsrf(),
       title: `Plan an action: ${plan.group.name}`,
       nav: 'home',
-      plan,
+      plan: shownPlan(plan),
       values,
       owners: new Set((Array.isArray(values.owners) ? values.owners : values.owners === undefined ? [] : [values.owners]).map(String)),
       errors,
@@ -227,7 +227,9 @@ const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       csrfToken: reply.generateCsrf(),
       title: `Action: ${action.outcome_code} ${plan.group.name}`,
       nav: 'home',
-      context,
+      plan: shownPlan(plan),
+      canUpdate: context.canUpdate,
+      canEdit: context.canEdit,
       action: actionRow(decorateAction(action, viewer.id)),
       outcome,
       notes: notes.map((note) => ({ authorName: note.author_name, createdOn: note.created_at.slice(0, 10), statusLabel: statusLabel(note.status), body: note.body })),

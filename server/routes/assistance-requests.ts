@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAllowed } from '../access/guard.js';
 import type { RequestStatus } from '../db/schema.js';
-import { requestRow } from '../pages/plans.js';
+import { requestRow, shownPerson } from '../pages/plans.js';
 import { renderPage } from '../pages/render.js';
 import { requireViewer, setFlash, type Viewer } from '../plugins/auth.js';
 import { requestQueue, type RequestWithNames } from '../repositories/assistance-requests.js';
@@ -102,7 +102,8 @@ const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
       csrfToken: reply.generateCsrf(),
       title: `Request for help: ${request.outcome_code} ${request.group_name}`,
       nav: 'requests',
-      context,
+      canAnswer: context.canAnswer,
+      assignees: context.assignees.map(shownPerson),
       request: requestRow(decorateRequest(request, context.role)),
       values: override.values ?? { answer: request.answer, assignee_id: request.assignee_id === null ? '' : String(request.assignee_id), status: request.status === 'open' ? 'answered' : request.status },
       errors: override.errors ?? {},

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { importDonePage } from '../../server/pages/admin.js';
 import { groupProgressRow, listedCheck, shownCheck } from '../../server/pages/checks.js';
 import { listedPerson, personGroup } from '../../server/pages/people.js';
-import { actionRow, requestRow } from '../../server/pages/plans.js';
+import { actionRow, requestRow, shownPerson, shownPlan } from '../../server/pages/plans.js';
 import type { ProgressCheck } from '../../server/db/schema.js';
+import type { PrincipleWithOutcomes } from '../../server/maps/catalog.js';
 import type { PlannedAction } from '../../server/services/action-plans.js';
 import type { ShownRequest } from '../../server/services/assistance-requests.js';
 
@@ -70,6 +71,19 @@ describe('row models', () => {
       status: 'planned', statusLabel: 'Planned', outcomeCode: '2.1', fromCheck: { name: 'Fall check', href: '/checks/4/groups/3/consensus#outcome-2.1' }, updatedAt: '2026-09-16T08:30:00.000Z',
     });
     expect(actionRow({ ...action, check_id: null, check_name: null }).fromCheck).toBeUndefined();
+  });
+
+  it("shows a plan's group by id and name and its members as people, not membership rows", () => {
+    const group = { id: 3, name: 'Elm team', role_key: 'improvement-team', district_id: 2, site_id: 5, archived_at: null, created_at: '2026-01-01', site_name: 'Elm Middle', district_name: 'Cedar ISD', place: { districtId: 2, siteId: 5 } };
+    const members = [
+      { person_id: 7, name: 'Ann Lee', email: 'ann@example.org', is_facilitator: 1, archived_at: null },
+      { person_id: 8, name: 'Ben Ode', email: 'ben@example.org', is_facilitator: 0, archived_at: null },
+    ];
+    const sections: PrincipleWithOutcomes[] = [];
+    expect(shownPlan({ group, sections, members, canManage: true, archived: false })).toEqual({
+      group: { id: 3, name: 'Elm team' }, sections, members: [{ id: 7, name: 'Ann Lee' }, { id: 8, name: 'Ben Ode' }], canManage: true, archived: false,
+    });
+    expect(shownPerson({ person_id: 2, name: 'Hana Kim' })).toEqual({ id: 2, name: 'Hana Kim' });
   });
 
   it('counts the people an import added and those who cannot sign in yet', () => {
