@@ -17,7 +17,7 @@ import { safeCsv } from '../services/csv.js';
 import { sendCsv } from './csv.js';
 import { addDaysTo } from '../services/action-plans.js';
 import { dayIn } from '../services/network-time.js';
-import { idField, nameField } from './fields.js';
+import { idField, nameField, pageField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 import { checkPath } from '../urls.js';
 
@@ -118,7 +118,7 @@ const checkRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   const checkQuery = z.object({
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    page: pageField(100_000).default(1),
     district: optionalId,
     site: optionalId,
     role: z.preprocess((value) => (value === '' ? undefined : value), z.enum(groupRoleKeys as [string, ...string[]], { message: 'Choose a role from the list.' }).optional()),

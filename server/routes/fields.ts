@@ -44,6 +44,12 @@ export const timeZoneField = z
     return zone;
   });
 
+/** `?page=`: a whole number from 1 to `max`, 1 when left out; anything else is named in the answer. */
+export function pageField(max: number) {
+  const message = `page must be a whole number from 1 to ${max.toLocaleString('en-US')}.`;
+  return z.coerce.number({ message }).int({ message }).min(1, { message }).max(max, { message });
+}
+
 /** A positive whole number from a URL segment or a form field. */
 export const idField = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 

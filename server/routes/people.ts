@@ -18,7 +18,7 @@ import { accountLockedUntil, liftAccountLock } from '../services/sign-in.js';
 import { ChangeRefusedError } from '../errors.js';
 import { addPerson, archivePerson, changeAdminRole, editPerson } from '../services/organisation.js';
 import { personFor, personSubject } from '../services/organisation-access.js';
-import { emailField, idField, nameField } from './fields.js';
+import { emailField, idField, nameField, pageField } from './fields.js';
 import { parseForm, type FormErrors } from './forms.js';
 import { linkBase } from './links.js';
 import { accessLinkPath, personPath } from '../urls.js';
@@ -28,7 +28,7 @@ const idParams = z.object({ id: idField });
 const emptyIsAbsent = (value: unknown) => (value === '' ? undefined : value);
 const listQuery = z.object({
   q: z.string().trim().max(200, 'Search for at most 200 characters.').default(''),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  page: pageField(100_000).default(1),
   archived: z.enum(['1']).optional(),
   district: z.preprocess(emptyIsAbsent, idField.optional()),
   site: z.preprocess(emptyIsAbsent, idField.optional()),

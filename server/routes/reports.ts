@@ -12,20 +12,20 @@ import { safeCsv } from '../services/csv.js';
 import { fullExport } from '../services/export.js';
 import { dayIn } from '../services/network-time.js';
 import { sendCsv } from './csv.js';
-import { idField } from './fields.js';
+import { idField, pageField } from './fields.js';
 
 const params = z.object({ id: idField, groupId: idField });
 const formatQuery = z.object({ format: z.enum(['csv'], { message: 'format can only be csv' }).optional() });
 const roleField = z.enum(groupRoleKeys as [string, ...string[]], { message: 'Choose a role from the list.' });
 /** A select left at "All" sends an empty value: that means no filter. */
 const optionalId = z.preprocess((value) => (value === '' ? undefined : value), idField.optional());
-const pageField = z.coerce.number().int().min(1).max(10_000).default(1);
+const reportPage = pageField(10_000).default(1);
 const siteQuery = formatQuery.extend({
   check: optionalId,
   role: roleField.default('improvement-team'),
   district: optionalId,
   sort: z.string().regex(/^(overall|\d+)$/, 'Sort by overall or by a principle number.').default('overall'),
-  page: pageField,
+  page: reportPage,
 });
 const growthQuery = formatQuery.extend({
   role: roleField.default('improvement-team'),
@@ -33,7 +33,7 @@ const growthQuery = formatQuery.extend({
   /** Open checks are left out unless asked for: their consensus is still being agreed. */
   open: z.enum(['1'], { message: 'open can only be 1' }).optional(),
   /** The page of districts side by side. */
-  page: pageField,
+  page: reportPage,
 });
 
 function sendCsvFile(reply: FastifyReply, file: CsvFile): FastifyReply {

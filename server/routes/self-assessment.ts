@@ -27,13 +27,13 @@ import {
   type Answer,
   type SurveyPage,
 } from '../services/self-assessment.js';
-import { idField } from './fields.js';
+import { idField, pageField } from './fields.js';
 
 const params = z.object({ id: idField, groupId: idField });
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(50).optional(), resume: z.literal('1').optional() });
+const pageQuery = z.object({ page: pageField(50).optional(), resume: z.literal('1').optional() });
 const saveFields = z.object({
   version: z.coerce.number({ message: 'The form is missing its version; reload the page.' }).int().min(0),
-  page: z.coerce.number().int().min(1).max(50),
+  page: pageField(50),
   // Which button was pressed. Not named `action`: a control of that name hides the form's own `action`
   // property from scripts (form.action would be the buttons, not the URL).
   go: z.enum(['save', 'next', 'previous', 'review']).default('save'),

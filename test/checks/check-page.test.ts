@@ -30,6 +30,8 @@ describe('a check with many groups', () => {
     expect(first.body).toContain('Page 1 of 2');
     const second = await admin.get(`${checkUrl}?page=2`);
     expect(second.body.match(/\/consensus"/g)?.length).toBe(22);
-    expect((await admin.get(`${checkUrl}?page=0`)).statusCode).toBe(400);
+    const refused = await admin.get(`${checkUrl}?page=0`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('page must be a whole number from 1 to 100,000.');
   });
 });

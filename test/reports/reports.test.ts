@@ -218,8 +218,13 @@ describe('growth: districts side by side', () => {
     expect(districts).not.toContain('Pages of districts');
     // A page past the end shows the last (here the only) one; a page that is not a number is refused.
     expect(table((await (await as('admin')).get('/reports/growth?page=3')).body)).toBe(districts);
-    expect((await (await as('admin')).get('/reports/growth?page=0')).statusCode).toBe(400);
-    expect((await (await as('admin')).get('/reports/growth?page=two')).statusCode).toBe(400);
+    for (const bad of ['0', 'two', '1.5', '10001']) {
+      const refused = await (await as('admin')).get(`/reports/growth?page=${bad}`);
+      expect(refused.statusCode).toBe(400);
+      // The answer names the field and what it takes, not the parser's words ("expected number, received NaN").
+      expect(refused.body).toContain('page must be a whole number from 1 to 10,000.');
+      expect(refused.body).not.toContain('received NaN');
+    }
   });
 
   it('pages a larger network by name, saying which districts it shows, its links keeping the other choices', async () => {
