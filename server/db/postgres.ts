@@ -1,5 +1,5 @@
 /** Opens ICMap's database on a PostgreSQL server: a pool of `pg` connections behind Kysely's Postgres dialect. */
-import { Kysely, PostgresDialect, sql, type LogConfig } from 'kysely';
+import { Kysely, PostgresDialect, sql, type DatabaseIntrospector, type LogConfig, type SchemaMetadata, type TableMetadata } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { DatabaseHandle } from './connection.js';
@@ -32,6 +32,55 @@ const types: pg.CustomTypesConfig = {
       : (pg.types.getTypeParser as (oid: number, format: 'text' | 'binary') => unknown)(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/**
+ * Kysely's Postgres introspector reads every schema's tables and columns (pg_get_serial_sequence on
+ * each), so a migration running at the same moment in another schema of the same database (another
+ * install, or another test app) could fail this one's with "column … does not exist". ICMap only ever
+ * asks about its own schema (the migrator: does kysely_migration exist yet?), so it looks there only.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ schema: string; table: string; type: string; column: string | null; data_type: string | null; nullable: string | null; default_value: string | null; identity: string | null }>`
+      select t.table_schema as schema, t.table_name as table, t.table_type as type, c.column_name as column, c.udt_name as data_type,
+        c.is_nullable as nullable, c.column_default as default_value, c.is_identity as identity
+      from information_schema.tables t
+      left join information_schema.columns c on c.table_schema = t.table_schema and c.table_name = t.table_name
+      where t.table_schema = current_schema()
+      order by t.table_name, c.ordinal_position`.execute(this.db);
+    const tables = new Map<string, TableMetadata>();
+    for (const row of rows) {
+      let table = tables.get(row.table);
+      if (table === undefined) {
+        table = { name: row.table, schema: row.schema, isView: row.type === 'VIEW', isForeign: row.type === 'FOREIGN', columns: [] };
+        tables.set(row.table, table);
+      }
+      if (row.column === null) continue;
+      table.columns.push({
+        name: row.column,
+        dataType: row.data_type ?? '',
+        isNullable: row.nullable === 'YES',
+        hasDefaultValue: row.default_value !== null || row.identity === 'YES',
+        isAutoIncrementing: row.identity === 'YES' || (row.default_value ?? '').startsWith('nextval('),
+      });
+    }
+    return [...tables.values()];
+  }
+}
+
+/** Kysely's Postgres dialect, introspecting ICMap's own schema only (see CurrentSchemaIntrospector). */
+export class IcmapPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
   const waitMs = Math.max(1, options.busyTimeoutMs);
   const settings = [`-c lock_timeout=${waitMs}`];
@@ -49,7 +98,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
   // pool and replaced on next use; without a listener the error would end the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool, cursor: Cursor }),
+    dialect: new IcmapPostgresDialect({ pool, cursor: Cursor }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   if (options.schema !== undefined) {

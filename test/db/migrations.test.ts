@@ -22,6 +22,26 @@ describe('migrations', () => {
     expect(await migrateToLatest(handle.db)).toEqual([]);
   });
 
+  it.skipIf(!onPostgres)('on PostgreSQL, look at their own schema only, not at other installs in the same database (PostgreSQL only)', async () => {
+    // Kysely's own introspector read every schema's columns, so another schema's migration committing a
+    // dropped column at that moment failed this one ("column … does not exist"; seen in CI with test
+    // apps migrating side by side). The migrator's question, "does kysely_migration exist here?", needs
+    // this schema only.
+    const other = await openTestDatabase();
+    try {
+      await sql`create table busy_elsewhere (a integer, b integer)`.execute(other.db);
+      handle = await openTestDatabase();
+      expect(await migrateToLatest(handle.db)).toEqual(Object.keys(migrations));
+      const tables = await handle.db.introspection.getTables({ withInternalKyselyTables: true });
+      expect(tables.map((table) => table.name)).toContain('kysely_migration');
+      expect(tables.map((table) => table.name)).toContain('groups');
+      expect(tables.map((table) => table.name)).not.toContain('busy_elsewhere');
+      expect(new Set(tables.map((table) => table.schema)).size).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('leave a schema whose foreign keys are enforced and consistent', async () => {
     handle = await openTestDatabase();
     await migrateToLatest(handle.db);

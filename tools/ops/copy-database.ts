@@ -8,7 +8,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
+import { IcmapPostgresDialect } from '../../server/db/postgres.js';
 import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
@@ -257,7 +258,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopySummary> {
   const sqlite = openSource(options.source);
   // The schema name was checked against a strict pattern: safe in the startup options.
   const pool = new pg.Pool({ connectionString: options.target, max: 1, ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }) });
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<unknown>({ dialect: new IcmapPostgresDialect({ pool }) });
   try {
     const tables = readSourceTables(sqlite);
     let colliding: TargetTable[];
